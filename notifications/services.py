@@ -1,0 +1,76 @@
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from notifications.models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+CLAIM_TIMEOUT = timedelta(minutes=5)
+REDACTED = "[erased after sending: it contained a one-time secret]"
+
+
+def email_queue(*, to: str, template: str, context: dict, sensitive: bool = False) -> OutboundEmail:
+    """Render an e-mail into the outbox and schedule its sending after the caller's commit.
+
+    Templates: notifications/email/<template>_subject.txt, <template>.txt and <template>.html.
+    """
+    from notifications.tasks import send_email
+
+    context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"notifications/email/{template}_subject.txt", context).split())
+        body_text = render_to_string(f"notifications/email/{template}.txt", context)
+        body_html = render_to_string(f"notifications/email/{template}.html", context)
+    email = OutboundEmail.objects.create(
+        to=to, subject=subject, body_text=body_text, body_html=body_html, template=template, sensitive=sensitive
+    )
+    send_email.delay_on_commit(email.pk)
+    return email
+
+
+def email_send(*, email_id: int, now: datetime) -> bool:
+    """Send one queued e-mail if nobody else is sending it. Returns True when this call sent it.
+
+    The claim is a conditional UPDATE, so duplicate tasks deliver once; no lock is held while the
+    SMTP server is talked to.
+    """
+    claimable = Q(status=OutboundEmail.Status.PENDING) | Q(
+        status=OutboundEmail.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+    )
+    claimed = OutboundEmail.objects.filter(claimable, pk=email_id).update(
+        status=OutboundEmail.Status.SENDING, claimed_at=now
+    )
+    if not claimed:
+        return False
+    email = OutboundEmail.objects.get(pk=email_id)
+    message = EmailMultiAlternatives(email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to])
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:
+        attempts = email.attempts + 1
+        status = OutboundEmail.Status.FAILED if attempts >= MAX_ATTEMPTS else OutboundEmail.Status.PENDING
+        OutboundEmail.objects.filter(pk=email_id).update(status=status, attempts=attempts, last_error=str(exc)[:2000])
+        logger.warning("Sending e-mail %s failed (attempt %s): %s", email_id, attempts, exc)
+        raise
+    done = {"status": OutboundEmail.Status.SENT, "sent_at": timezone.now(), "attempts": email.attempts + 1}
+    if email.sensitive:
+        done.update(body_text=REDACTED, body_html="")
+    OutboundEmail.objects.filter(pk=email_id).update(**done)
+    return True
+
+
+def email_list_due(*, now: datetime, limit: int = 500) -> list[int]:
+    """Ids of e-mails that should be (re)published: pending for a minute, or stuck in a dead claim."""
+    due = Q(status=OutboundEmail.Status.PENDING, updated_at__lt=now - timedelta(minutes=1)) | Q(
+        status=OutboundEmail.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+    )
+    return list(OutboundEmail.objects.filter(due).order_by("created_at").values_list("pk", flat=True)[:limit])
