@@ -213,7 +213,9 @@ class ProfileView(LoginRequiredMixin, FormView):
     form_class = forms.ProfileForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.request.user}
+        # The form validates a copy: ModelForm writes cleaned values onto its instance, and the
+        # signed-in user must keep the stored values until the service saves them.
+        return {**super().get_form_kwargs(), "instance": User.objects.get(pk=self.request.user.pk)}
 
     def form_valid(self, form):
         data = {field: form.cleaned_data[field] for field in form.changed_data if field != "avatar"}
@@ -222,10 +224,6 @@ class ProfileView(LoginRequiredMixin, FormView):
         user_update_profile(user=self.request.user, data=data, ip_address=client_ip(self.request), now=timezone.now())
         messages.success(self.request, _("Your profile is saved."))
         return redirect("accounts:profile")
-
-    def form_invalid(self, form):
-        self.request.user.refresh_from_db()
-        return super().form_invalid(form)
 
 
 class EmailChangeView(LoginRequiredMixin, FormView):
