@@ -96,6 +96,10 @@ class ProfileForm(forms.ModelForm):
             "demographics_consent": _("Only totals are shown to organizers, never you."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gender"].choices = [("", _("Not set")), *User.Gender.choices]
+
     def clean_birth_year(self):
         year = self.cleaned_data.get("birth_year")
         if year and not (timezone.now().year - 120 <= year <= timezone.now().year - 13):

@@ -174,7 +174,7 @@ OTP_MAX_ATTEMPTS = 5
 OTP_RESEND_INTERVAL = timedelta(seconds=env.int("OTP_RESEND_INTERVAL_SECONDS", default=60))
 OTP_MAX_PER_HOUR = env.int("OTP_MAX_PER_HOUR", default=5)
 LOCKOUT_MAX_FAILURES = 5
-LOCKOUT_COOLDOWN = timedelta(minutes=env.int("LOCKOUT_COOLDOWN_MINUTES", default=15))
+LOCKOUT_COOLDOWN = timedelta(minutes=max(15, env.int("LOCKOUT_COOLDOWN_MINUTES", default=15)))  # never shorter
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
 
 # --- REST API --------------------------------------------------------------------------------------
@@ -205,7 +205,7 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 SIMPLE_JWT = {
-    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=10)),
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=min(15, env.int("JWT_ACCESS_MINUTES", default=10))),  # ≤ 15 by policy
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=14)),
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
