@@ -70,7 +70,9 @@ class UserAdmin(DjangoUserAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             super().save_model(request, obj, form, change)
-            audit_record(actor=request.user, action="account.created_by_admin", target=obj, ip_address=client_ip(request))
+            audit_record(
+                actor=request.user, action="account.created_by_admin", target=obj, ip_address=client_ip(request)
+            )
             return
         stored = User.objects.get(pk=obj.pk)
         new_role, new_active = obj.role, obj.is_active
@@ -81,8 +83,14 @@ class UserAdmin(DjangoUserAdmin):
         user_set_active(user=obj, active=new_active, actor=request.user, ip_address=client_ip(request), now=now)
         other = [field for field in form.changed_data if field not in ("role", "is_active", "password")]
         if other:
-            audit_record(actor=request.user, action="account.edited_by_admin", target=obj, data={"fields": other},
-                         ip_address=client_ip(request), now=now)
+            audit_record(
+                actor=request.user,
+                action="account.edited_by_admin",
+                target=obj,
+                data={"fields": other},
+                ip_address=client_ip(request),
+                now=now,
+            )
 
     def _set_role(self, request, queryset, role):
         now = timezone.now()
@@ -118,6 +126,11 @@ class UserAdmin(DjangoUserAdmin):
         for user in queryset.filter(email_verified_at__isnull=True):
             user.email_verified_at = now
             user.save(update_fields=["email_verified_at"])
-            audit_record(actor=request.user, action="account.verified_by_admin", target=user,
-                         ip_address=client_ip(request), now=now)
+            audit_record(
+                actor=request.user,
+                action="account.verified_by_admin",
+                target=user,
+                ip_address=client_ip(request),
+                now=now,
+            )
         self.message_user(request, _("Accounts marked as verified."), messages.SUCCESS)

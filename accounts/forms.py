@@ -38,8 +38,12 @@ class SignupForm(forms.Form):
 
 
 class LoginForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
-    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class VerifyEmailForm(forms.Form):
@@ -53,11 +57,15 @@ class EmailOnlyForm(forms.Form):
 
 class NewPasswordMixin(forms.Form):
     new_password1 = forms.CharField(
-        label=_("New password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 10 characters; not a common password."),
     )
     new_password2 = forms.CharField(
-        label=_("Repeat the new password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Repeat the new password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def clean_new_password2(self):
@@ -103,8 +111,10 @@ class ProfileForm(forms.ModelForm):
     def clean_birth_year(self):
         year = self.cleaned_data.get("birth_year")
         if year and not (timezone.now().year - 120 <= year <= timezone.now().year - 13):
-            raise ValidationError(_("Enter a birth year between %(low)s and %(high)s.") % {
-                "low": timezone.now().year - 120, "high": timezone.now().year - 13})
+            raise ValidationError(
+                _("Enter a birth year between %(low)s and %(high)s.")
+                % {"low": timezone.now().year - 120, "high": timezone.now().year - 13}
+            )
         return year
 
     def clean_avatar(self):
@@ -126,8 +136,12 @@ class ProfileForm(forms.ModelForm):
 
 
 class EmailChangeForm(forms.Form):
-    new_email = forms.EmailField(label=_("New e-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    password = forms.CharField(label=_("Current password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    new_email = forms.EmailField(
+        label=_("New e-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label=_("Current password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         self.user = user
@@ -145,7 +159,9 @@ class CodeForm(forms.Form):
 
 
 class DeleteAccountForm(forms.Form):
-    password = forms.CharField(label=_("Current password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        label=_("Current password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
     confirm = forms.BooleanField(label=_("I understand that this cannot be undone."))
 
     def __init__(self, *args, user: User, **kwargs):
@@ -157,5 +173,3 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError(_("The password is not correct."))
         return password
-
-

@@ -10,9 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.managers import UserManager
 from core.models import TimeStampedModel
 
-phone_validator = RegexValidator(
-    r"^\+?[0-9 ()\-]{6,20}$", _("Enter a phone number such as +44 20 7946 0958.")
-)
+phone_validator = RegexValidator(r"^\+?[0-9 ()\-]{6,20}$", _("Enter a phone number such as +44 20 7946 0958."))
 
 
 class User(AbstractBaseUser, PermissionsMixin):

@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -86,7 +86,9 @@ class VerifyEmailView(FormView):
     def form_valid(self, form):
         try:
             user = user_verify_email(
-                email=form.cleaned_data["email"], code=form.cleaned_data["code"], ip_address=client_ip(self.request),
+                email=form.cleaned_data["email"],
+                code=form.cleaned_data["code"],
+                ip_address=client_ip(self.request),
                 now=timezone.now(),
             )
         except AlreadyVerified:
@@ -125,12 +127,17 @@ class LoginView(FormView):
     def form_valid(self, form):
         try:
             user = user_authenticate(
-                request=self.request, email=form.cleaned_data["email"], password=form.cleaned_data["password"],
-                ip_address=client_ip(self.request), now=timezone.now(),
+                request=self.request,
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                ip_address=client_ip(self.request),
+                now=timezone.now(),
             )
         except AccountLocked as exc:
             minutes = max(1, round((exc.retry_after or 60) / 60))
-            form.add_error(None, _("Too many failed attempts. Try again in %(minutes)s minutes.") % {"minutes": minutes})
+            form.add_error(
+                None, _("Too many failed attempts. Try again in %(minutes)s minutes.") % {"minutes": minutes}
+            )
             return self.form_invalid(form)
         except DomainError as exc:
             add_error(form, exc)
@@ -178,8 +185,11 @@ class PasswordResetCodeView(FormView):
         data = form.cleaned_data
         try:
             password_reset_with_code(
-                email=data["email"], code=data["code"], password=data["new_password1"],
-                ip_address=client_ip(self.request), now=timezone.now(),
+                email=data["email"],
+                code=data["code"],
+                password=data["new_password1"],
+                ip_address=client_ip(self.request),
+                now=timezone.now(),
             )
         except ValidationError as exc:
             add_error(form, exc, "new_password1")
@@ -200,8 +210,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         password_set(
-            user=form.user, password=form.cleaned_data["new_password1"], ip_address=client_ip(self.request),
-            now=timezone.now(), reason="reset",
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+            ip_address=client_ip(self.request),
+            now=timezone.now(),
+            reason="reset",
         )
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         messages.success(self.request, _("Your password is changed. Sign in with the new one."))
@@ -250,7 +263,9 @@ class EmailChangeConfirmView(LoginRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             email_change_confirm(
-                user=self.request.user, code=form.cleaned_data["code"], ip_address=client_ip(self.request),
+                user=self.request.user,
+                code=form.cleaned_data["code"],
+                ip_address=client_ip(self.request),
                 now=timezone.now(),
             )
         except DomainError as exc:
@@ -269,8 +284,11 @@ class PasswordChangeView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         user = password_set(
-            user=self.request.user, password=form.cleaned_data["new_password1"], ip_address=client_ip(self.request),
-            now=timezone.now(), reason="changed",
+            user=self.request.user,
+            password=form.cleaned_data["new_password1"],
+            ip_address=client_ip(self.request),
+            now=timezone.now(),
+            reason="changed",
         )
         update_session_auth_hash(self.request, user)
         messages.success(self.request, _("Your password is changed. Other devices have been signed out."))
@@ -297,5 +315,3 @@ class DeleteAccountView(LoginRequiredMixin, FormView):
         logout(self.request)
         messages.success(self.request, _("Your account is deleted. Your personal data has been erased."))
         return redirect("core:home")
-
-

@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import models
@@ -26,3 +27,13 @@ def audit_record(
         data=data or {},
         ip_address=ip_address,
     )
+
+
+def audit_target_anonymise(*, target: models.Model, erase_data_of: Sequence[str] = ()) -> int:
+    """Stop the log naming an object whose personal data was erased; entries keep what happened.
+
+    ``erase_data_of`` lists actions whose details hold personal data themselves (old addresses, ...).
+    """
+    entries = AuditLogEntry.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
+    entries.filter(action__in=erase_data_of).update(data={})
+    return entries.update(target_repr=str(target)[:200])

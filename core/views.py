@@ -80,7 +80,8 @@ def error_404(request, exception=None):
 def error_500(request):
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"error": {"code": "server_error", "message": "Something went wrong on our side.", "fields": {}}}, status=500
+            {"error": {"code": "server_error", "message": "Something went wrong on our side.", "fields": {}}},
+            status=500,
         )
     return render(request, "500.html", status=500)
 

@@ -25,7 +25,9 @@ class OutboundEmail(TimeStampedModel):
     template = models.CharField(_("template"), max_length=64)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
     sensitive = models.BooleanField(
-        _("sensitive"), default=False, help_text=_("Contains a secret (a code or a link); the body is erased once sent.")
+        _("sensitive"),
+        default=False,
+        help_text=_("Contains a secret (a code or a link); the body is erased once sent."),
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -14,6 +14,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 CLAIM_TIMEOUT = timedelta(minutes=5)
 REDACTED = "[erased after sending: it contained a one-time secret]"
+REDACTED_PERSONAL = "[erased: the recipient deleted their account]"
 
 
 def email_queue(*, to: str, template: str, context: dict, sensitive: bool = False) -> OutboundEmail:
@@ -23,7 +24,12 @@ def email_queue(*, to: str, template: str, context: dict, sensitive: bool = Fals
     """
     from notifications.tasks import send_email
 
-    context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+    context = {
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+        "code_ttl_minutes": int(settings.OTP_TTL.total_seconds() // 60),
+        **context,
+    }
     with translation.override(settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"notifications/email/{template}_subject.txt", context).split())
         body_text = render_to_string(f"notifications/email/{template}.txt", context)
@@ -74,3 +80,11 @@ def email_list_due(*, now: datetime, limit: int = 500) -> list[int]:
         status=OutboundEmail.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
     )
     return list(OutboundEmail.objects.filter(due).order_by("created_at").values_list("pk", flat=True)[:limit])
+
+
+def email_erase_recipient(*, to: str) -> int:
+    """Erase a person's address and message bodies from the outbox once those messages are done."""
+    done = [OutboundEmail.Status.SENT, OutboundEmail.Status.FAILED]
+    return OutboundEmail.objects.filter(to__iexact=to, status__in=done).update(
+        to="erased@deleted.invalid", body_text=REDACTED_PERSONAL, body_html=""
+    )

@@ -17,5 +17,7 @@ class RefreshSerializer(TokenRefreshSerializer):
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(_("This account is not active."), code="user_inactive")
         if refresh.payload.get(api_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(user.password):
-            raise exceptions.AuthenticationFailed(_("The password has changed; sign in again."), code="password_changed")
+            raise exceptions.AuthenticationFailed(
+                _("The password has changed; sign in again."), code="password_changed"
+            )
         return super().validate(attrs)

@@ -23,8 +23,19 @@ class UserOutput(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "name", "role", "phone", "city", "birth_year", "gender", "demographics_consent",
-                  "email_verified", "date_joined"]
+        fields = [
+            "id",
+            "email",
+            "name",
+            "role",
+            "phone",
+            "city",
+            "birth_year",
+            "gender",
+            "demographics_consent",
+            "email_verified",
+            "date_joined",
+        ]
         read_only_fields = fields
 
 
@@ -95,7 +106,9 @@ class TokenObtainApi(AuthApi):
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        user = user_authenticate(request=request, **data.validated_data, ip_address=client_ip(request), now=timezone.now())
+        user = user_authenticate(
+            request=request, **data.validated_data, ip_address=client_ip(request), now=timezone.now()
+        )
         refresh = RefreshToken.for_user(user)
         User.objects.filter(pk=user.pk).update(last_login=timezone.now())
         return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
@@ -139,14 +152,20 @@ class MeApi(APIView):
     def get(self, request):
         return Response(UserOutput(request.user).data)
 
-    @extend_schema(request=Input, responses={200: UserOutput}, summary="Edit my profile (e-mail and role are not writable here)")
+    @extend_schema(
+        request=Input, responses={200: UserOutput}, summary="Edit my profile (e-mail and role are not writable here)"
+    )
     def patch(self, request):
         unknown = set(request.data) - set(PROFILE_FIELDS)
         if unknown:
-            raise serializers.ValidationError({field: ["This field cannot be changed here."] for field in sorted(unknown)})
+            raise serializers.ValidationError(
+                {field: ["This field cannot be changed here."] for field in sorted(unknown)}
+            )
         data = self.Input(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        user = user_update_profile(user=request.user, data=data.validated_data, ip_address=client_ip(request), now=timezone.now())
+        user = user_update_profile(
+            user=request.user, data=data.validated_data, ip_address=client_ip(request), now=timezone.now()
+        )
         return Response(UserOutput(user).data)
 
 
@@ -156,7 +175,10 @@ class PasswordResetApi(AuthApi):
     class Input(serializers.Serializer):
         email = serializers.EmailField()
 
-    @extend_schema(request=Input, responses={202: OpenApiResponse(description="A link and a code are e-mailed if the account exists")})
+    @extend_schema(
+        request=Input,
+        responses={202: OpenApiResponse(description="A link and a code are e-mailed if the account exists")},
+    )
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -178,8 +200,13 @@ class PasswordResetConfirmApi(AuthApi):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         try:
-            password_reset_with_code(email=values["email"], code=values["code"], password=values["new_password"],
-                                     ip_address=client_ip(request), now=timezone.now())
+            password_reset_with_code(
+                email=values["email"],
+                code=values["code"],
+                password=values["new_password"],
+                ip_address=client_ip(request),
+                now=timezone.now(),
+            )
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"new_password": exc.messages}) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -199,8 +226,13 @@ class PasswordChangeApi(APIView):
         if not request.user.check_password(data.validated_data["old_password"]):
             raise serializers.ValidationError({"old_password": ["The password is not correct."]})
         try:
-            password_set(user=request.user, password=data.validated_data["new_password"],
-                         ip_address=client_ip(request), now=timezone.now(), reason="changed")
+            password_set(
+                user=request.user,
+                password=data.validated_data["new_password"],
+                ip_address=client_ip(request),
+                now=timezone.now(),
+                reason="changed",
+            )
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"new_password": exc.messages}) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -8,7 +8,9 @@ from accounts.models import User
 from accounts.services.lockout import attempt_reserve, attempt_succeeded
 
 
-def user_authenticate(*, request: HttpRequest | None, email: str, password: str, ip_address: str | None, now: datetime) -> User:
+def user_authenticate(
+    *, request: HttpRequest | None, email: str, password: str, ip_address: str | None, now: datetime
+) -> User:
     """Check an e-mail and password, counting the attempt against the account+IP lockout.
 
     Used by the login page and the API token endpoint alike. Deactivated accounts fail like a

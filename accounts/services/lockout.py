@@ -47,9 +47,7 @@ def attempt_reserve(*, scope: str, email: str, ip_address: str | None, now: date
 
 def attempt_succeeded(*, scope: str, email: str, ip_address: str | None) -> None:
     """Forget the failures of this account and IP after a correct secret."""
-    AuthFailureCounter.objects.filter(**_counter_key(scope, email, ip_address)).update(
-        failures=0, last_failure_at=None
-    )
+    AuthFailureCounter.objects.filter(**_counter_key(scope, email, ip_address)).update(failures=0, last_failure_at=None)
 
 
 def counters_purge_stale(*, now: datetime) -> int:

@@ -9,8 +9,8 @@ from accounts.selectors import user_get_by_email
 from accounts.services.lockout import attempt_reserve, attempt_succeeded
 from accounts.services.otp import otp_consume, otp_issue
 from accounts.services.tokens import user_tokens_revoke_all
-from core.services import audit_record
-from notifications.services import email_queue
+from core.services import audit_record, audit_target_anonymise
+from notifications.services import email_erase_recipient, email_queue
 
 PROFILE_FIELDS = ("name", "phone", "city", "birth_year", "gender", "demographics_consent")
 
@@ -37,8 +37,14 @@ def user_update_profile(*, user: User, data: dict, ip_address: str | None = None
     if changed:
         user.full_clean(exclude=["password", "email"])
         user.save(update_fields=sorted(set(changed)))
-        audit_record(actor=user, action="account.profile_updated", target=user, data={"fields": sorted(set(changed))},
-                     ip_address=ip_address, now=now)
+        audit_record(
+            actor=user,
+            action="account.profile_updated",
+            target=user,
+            data={"fields": sorted(set(changed))},
+            ip_address=ip_address,
+            now=now,
+        )
     return user
 
 
@@ -75,9 +81,17 @@ def email_change_confirm(*, user: User, code: str, ip_address: str | None, now: 
         user.email = otp.sent_to
         user.email_verified_at = now
         user.save(update_fields=["email", "email_verified_at"])
-        audit_record(actor=user, action="account.email_changed", target=user,
-                     data={"from": old_email, "to": user.email}, ip_address=ip_address, now=now)
-        email_queue(to=old_email, template="email_changed", context={"name": user.get_short_name(), "new_email": user.email})
+        audit_record(
+            actor=user,
+            action="account.email_changed",
+            target=user,
+            data={"from": old_email, "to": user.email},
+            ip_address=ip_address,
+            now=now,
+        )
+        email_queue(
+            to=old_email, template="email_changed", context={"name": user.get_short_name(), "new_email": user.email}
+        )
     return user
 
 
@@ -99,8 +113,10 @@ def user_delete_account(*, user: User, ip_address: str | None, now: datetime) ->
     user.save()
     user.one_time_codes.all().delete()
     user_tokens_revoke_all(user=user)
+    audit_target_anonymise(target=user, erase_data_of=["account.email_changed"])
     audit_record(actor=user, action="account.deleted", target=user, ip_address=ip_address, now=now)
-    email_queue(to=old_email, template="account_deleted", context={})
+    email_erase_recipient(to=old_email)
+    email_queue(to=old_email, template="account_deleted", context={}, sensitive=True)
     return user
 
 
@@ -112,8 +128,14 @@ def user_set_role(*, user: User, role: str, actor: User, ip_address: str | None 
         return user
     user.role = role
     user.save(update_fields=["role"])
-    audit_record(actor=actor, action="account.role_changed", target=user,
-                 data={"from": previous, "to": role}, ip_address=ip_address, now=now)
+    audit_record(
+        actor=actor,
+        action="account.role_changed",
+        target=user,
+        data={"from": previous, "to": role},
+        ip_address=ip_address,
+        now=now,
+    )
     return user
 
 
@@ -126,6 +148,11 @@ def user_set_active(*, user: User, active: bool, actor: User, ip_address: str | 
     user.save(update_fields=["is_active"])
     if not active:
         user_tokens_revoke_all(user=user)
-    audit_record(actor=actor, action="account.activated" if active else "account.deactivated", target=user,
-                 ip_address=ip_address, now=now)
+    audit_record(
+        actor=actor,
+        action="account.activated" if active else "account.deactivated",
+        target=user,
+        ip_address=ip_address,
+        now=now,
+    )
     return user

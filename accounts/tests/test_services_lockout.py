@@ -21,7 +21,9 @@ OTHER_IP = "198.51.100.9"
 def fail_logins(user: User, *, times: int, ip_address: str = IP, now) -> None:
     for _ in range(times):
         with pytest.raises(InvalidCredentials):
-            user_authenticate(request=None, email=user.email, password="not-the-password", ip_address=ip_address, now=now)
+            user_authenticate(
+                request=None, email=user.email, password="not-the-password", ip_address=ip_address, now=now
+            )
 
 
 @pytest.mark.django_db
@@ -83,7 +85,9 @@ def test_user_authenticate_does_not_lock_another_ip_address():
     now = timezone.now()
     fail_logins(user, times=5, now=now)
 
-    signed_in = user_authenticate(request=None, email=user.email, password=DEFAULT_PASSWORD, ip_address=OTHER_IP, now=now)
+    signed_in = user_authenticate(
+        request=None, email=user.email, password=DEFAULT_PASSWORD, ip_address=OTHER_IP, now=now
+    )
 
     assert signed_in == user
 
@@ -109,7 +113,10 @@ def test_user_authenticate_still_locks_just_before_the_cool_down_ends():
 
     with pytest.raises(AccountLocked):
         user_authenticate(
-            request=None, email=user.email, password=DEFAULT_PASSWORD, ip_address=IP,
+            request=None,
+            email=user.email,
+            password=DEFAULT_PASSWORD,
+            ip_address=IP,
             now=now + timedelta(minutes=14, seconds=59),
         )
 
@@ -151,8 +158,9 @@ def locked_out_of_verification(db, django_capture_on_commit_callbacks):
     """An unverified account that guessed five wrong codes from IP, then asked for a new code."""
     now = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
-        user = user_register(email="ada@example.com", password="orbit-lantern-quietly-73", name="Ada", role="attendee",
-                             now=now)
+        user = user_register(
+            email="ada@example.com", password="orbit-lantern-quietly-73", name="Ada", role="attendee", now=now
+        )
     first_code = code_sent_to(user.email)
     for _ in range(5):
         with pytest.raises((InvalidCode, CodeExpired)):

@@ -117,8 +117,9 @@ def test_password_reset_with_code_verifies_an_unverified_address(django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         password_reset_request(email=user.email, now=now)
 
-    password_reset_with_code(email=user.email, code=code_sent_to(user.email), password=NEW_PASSWORD, ip_address=IP,
-                             now=now)
+    password_reset_with_code(
+        email=user.email, code=code_sent_to(user.email), password=NEW_PASSWORD, ip_address=IP, now=now
+    )
 
     assert User.objects.get(pk=user.pk).email_verified_at == now
 
@@ -152,8 +153,9 @@ def test_password_reset_with_code_cannot_reuse_the_code(reset_requested):
 
 def test_password_reset_with_code_for_an_unknown_address_raises_invalid_code():
     with pytest.raises(InvalidCode):
-        password_reset_with_code(email="nobody@example.com", code="123456", password=NEW_PASSWORD, ip_address=IP,
-                                 now=timezone.now())
+        password_reset_with_code(
+            email="nobody@example.com", code="123456", password=NEW_PASSWORD, ip_address=IP, now=timezone.now()
+        )
 
 
 def test_password_set_refuses_a_password_like_the_name():

@@ -8,6 +8,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts.errors import EmailTaken, InvalidCode
 from accounts.models import OneTimeCode, User
 from accounts.selectors import user_export_data
+from accounts.services.passwords import password_set
 from accounts.services.profile import (
     email_change_confirm,
     email_change_request,
@@ -39,16 +40,22 @@ def email_change_requested(django_capture_on_commit_callbacks):
 @pytest.fixture
 def full_profile():
     return UserFactory(
-        email="ada@example.com", name="Ada Lovelace", phone="+44 20 7946 0958", city="London", birth_year=1990,
-        gender=User.Gender.FEMALE, demographics_consent=True,
+        email="ada@example.com",
+        name="Ada Lovelace",
+        phone="+44 20 7946 0958",
+        city="London",
+        birth_year=1990,
+        gender=User.Gender.FEMALE,
+        demographics_consent=True,
     )
 
 
 def test_user_update_profile_saves_the_given_fields():
     user = UserFactory(name="Ada")
 
-    user_update_profile(user=user, data={"name": "Ada Lovelace", "phone": "+44 20 7946 0958", "city": "London"},
-                        now=timezone.now())
+    user_update_profile(
+        user=user, data={"name": "Ada Lovelace", "phone": "+44 20 7946 0958", "city": "London"}, now=timezone.now()
+    )
 
     user.refresh_from_db()
     assert (user.name, user.phone, user.city) == ("Ada Lovelace", "+44 20 7946 0958", "London")
@@ -84,7 +91,8 @@ def test_user_update_profile_keeps_demographics_with_consent():
     user = UserFactory()
 
     user_update_profile(
-        user=user, data={"birth_year": 1990, "gender": User.Gender.FEMALE, "demographics_consent": True},
+        user=user,
+        data={"birth_year": 1990, "gender": User.Gender.FEMALE, "demographics_consent": True},
         now=timezone.now(),
     )
 
@@ -221,6 +229,21 @@ def test_user_delete_account_says_goodbye_at_the_old_address(full_profile, djang
 
     assert [message.to for message in mail.outbox] == [["ada@example.com"]]
     assert OutboundEmail.objects.get().template == "account_deleted"
+
+
+def test_user_delete_account_erases_the_address_from_sent_emails(full_profile, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        password_set(
+            user=full_profile, password="a-fresh-long-password-7", ip_address=IP, now=timezone.now(), reason="changed"
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user_delete_account(user=full_profile, ip_address=IP, now=timezone.now())
+
+    earlier = OutboundEmail.objects.get(template="password_changed")
+    goodbye = OutboundEmail.objects.get(template="account_deleted")
+    assert earlier.to == "erased@deleted.invalid" and full_profile.get_short_name() not in earlier.body_text
+    assert goodbye.status == OutboundEmail.Status.SENT and "erased" in goodbye.body_text
 
 
 def test_user_export_data_contains_the_profile(full_profile):

@@ -114,7 +114,9 @@ def test_user_verify_email_with_a_wrong_code_counts_an_attempt(django_capture_on
         user = register(now=now)
 
     with pytest.raises(InvalidCode):
-        user_verify_email(email=user.email, code=wrong_code(code_sent_to(user.email)), ip_address="203.0.113.5", now=now)
+        user_verify_email(
+            email=user.email, code=wrong_code(code_sent_to(user.email)), ip_address="203.0.113.5", now=now
+        )
 
     assert OneTimeCode.objects.get(user=user).attempts == 1
     assert not User.objects.get(pk=user.pk).is_verified

@@ -34,7 +34,8 @@ def test_signup_creates_unverified_account_and_sends_code(client, django_capture
 
 def test_signup_weak_password_shows_error_next_to_field_and_creates_nothing(client):
     response = client.post(
-        reverse("accounts:signup"), {"name": "Nia", "email": "nia@example.com", "password": "password", "role": "attendee"}
+        reverse("accounts:signup"),
+        {"name": "Nia", "email": "nia@example.com", "password": "password", "role": "attendee"},
     )
 
     assert response.status_code == 200
@@ -66,7 +67,8 @@ def test_signup_cannot_choose_admin_role(client):
 def test_verify_page_with_right_code_verifies_and_signs_in(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("accounts:signup"), {"name": "Nia", "email": "nia@example.com", "password": STRONG, "role": "attendee"}
+            reverse("accounts:signup"),
+            {"name": "Nia", "email": "nia@example.com", "password": STRONG, "role": "attendee"},
         )
 
     response = client.post(reverse("accounts:verify"), {"email": "nia@example.com", "code": last_code()})
@@ -79,7 +81,8 @@ def test_verify_page_with_right_code_verifies_and_signs_in(client, django_captur
 def test_verify_page_wrong_code_shows_inline_error(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("accounts:signup"), {"name": "Nia", "email": "nia@example.com", "password": STRONG, "role": "attendee"}
+            reverse("accounts:signup"),
+            {"name": "Nia", "email": "nia@example.com", "password": STRONG, "role": "attendee"},
         )
     wrong = "000000" if last_code() != "000000" else "111111"
 
@@ -93,9 +96,15 @@ def test_verify_page_wrong_code_shows_inline_error(client, django_capture_on_com
 def test_login_page_signs_in_and_redirects_to_safe_next_only(client):
     UserFactory(email="amy@example.com")
 
-    good = client.post(reverse("accounts:login") + "?next=/accounts/profile/", {"email": "amy@example.com", "password": DEFAULT_PASSWORD})
+    good = client.post(
+        reverse("accounts:login") + "?next=/accounts/profile/",
+        {"email": "amy@example.com", "password": DEFAULT_PASSWORD},
+    )
     client.post(reverse("accounts:logout"))
-    evil = client.post(reverse("accounts:login") + "?next=https://evil.example/", {"email": "amy@example.com", "password": DEFAULT_PASSWORD})
+    evil = client.post(
+        reverse("accounts:login") + "?next=https://evil.example/",
+        {"email": "amy@example.com", "password": DEFAULT_PASSWORD},
+    )
 
     assert good.url == "/accounts/profile/"
     assert evil.url == reverse("core:home")
@@ -134,7 +143,14 @@ def test_profile_update_saves_fields_and_audits(client):
 
     response = client.post(
         reverse("accounts:profile"),
-        {"name": "New Name", "phone": "+44 20 7946 0958", "city": "Leeds", "demographics_consent": "on", "birth_year": "1990", "gender": "female"},
+        {
+            "name": "New Name",
+            "phone": "+44 20 7946 0958",
+            "city": "Leeds",
+            "demographics_consent": "on",
+            "birth_year": "1990",
+            "gender": "female",
+        },
     )
 
     user.refresh_from_db()
@@ -166,7 +182,10 @@ def test_profile_avatar_accepts_real_png(client, tmp_path, settings):
     buffer = BytesIO()
     Image.new("RGB", (64, 64), "purple").save(buffer, "PNG")
 
-    client.post(reverse("accounts:profile"), {"name": user.name, "avatar": SimpleUploadedFile("me.png", buffer.getvalue(), "image/png")})
+    client.post(
+        reverse("accounts:profile"),
+        {"name": user.name, "avatar": SimpleUploadedFile("me.png", buffer.getvalue(), "image/png")},
+    )
 
     user.refresh_from_db()
     assert user.avatar.name.endswith(".png")
@@ -182,7 +201,9 @@ def test_profile_avatar_rejects_non_images(client, filename, content):
     user = UserFactory()
     client.force_login(user)
 
-    response = client.post(reverse("accounts:profile"), {"name": user.name, "avatar": SimpleUploadedFile(filename, content, "image/png")})
+    response = client.post(
+        reverse("accounts:profile"), {"name": user.name, "avatar": SimpleUploadedFile(filename, content, "image/png")}
+    )
 
     user.refresh_from_db()
     assert response.status_code == 200 and response.context["form"].errors["avatar"]
@@ -201,7 +222,10 @@ def test_profile_avatar_rejects_files_over_5_mb(client, settings):
     buffer = BytesIO()
     Image.effect_noise((64, 64), 100).convert("RGB").save(buffer, "PNG")
 
-    response = client.post(reverse("accounts:profile"), {"name": user.name, "avatar": SimpleUploadedFile("big.png", buffer.getvalue(), "image/png")})
+    response = client.post(
+        reverse("accounts:profile"),
+        {"name": user.name, "avatar": SimpleUploadedFile("big.png", buffer.getvalue(), "image/png")},
+    )
 
     assert "larger than 5 MB" in str(response.context["form"].errors["avatar"])
 
@@ -226,7 +250,9 @@ def test_email_change_wrong_password_changes_nothing(client):
     user = UserFactory(email="old@example.com")
     client.force_login(user)
 
-    response = client.post(reverse("accounts:email_change"), {"new_email": "new@example.com", "password": "wrong-one-here"})
+    response = client.post(
+        reverse("accounts:email_change"), {"new_email": "new@example.com", "password": "wrong-one-here"}
+    )
 
     assert response.context["form"].errors["password"]
     assert not mail.outbox

@@ -50,9 +50,7 @@ def exception_handler(exc, context):
         message = " ".join(exc.messages)
         return error_response(code="invalid", message=message, status_code=400, fields=fields)
     if isinstance(exc, (InvalidToken, TokenError)):
-        return error_response(
-            code="token_not_valid", message=_("The token is invalid or expired."), status_code=401
-        )
+        return error_response(code="token_not_valid", message=_("The token is invalid or expired."), status_code=401)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -84,5 +82,3 @@ def exception_handler(exc, context):
         message = str(detail)
     headers = {key: value for key, value in response.items() if key in ("Retry-After", "WWW-Authenticate")}
     return error_response(code=str(code), message=message, status_code=response.status_code, headers=headers)
-
-

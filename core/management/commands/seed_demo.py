@@ -29,13 +29,17 @@ class Command(BaseCommand):
         now = timezone.now()
         with transaction.atomic():
             for email, name, role, city in DEMO_ACCOUNTS:
-                user, created = User.objects.get_or_create(
+                user, _created = User.objects.get_or_create(
                     email=email, defaults={"name": name, "role": role, "city": city, "email_verified_at": now}
                 )
                 user.name, user.role, user.city, user.is_active = name, role, city, True
                 user.email_verified_at = user.email_verified_at or now
                 user.set_password(DEMO_PASSWORD)
                 user.save()
-        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000/accounts/login/ with:"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000/accounts/login/ with:")
+        )
         for email, _name, role, _city in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {email:<22} {DEMO_PASSWORD}   ({role}{', gate staff' if email.startswith('gate') else ''})")
+            self.stdout.write(
+                f"  {email:<22} {DEMO_PASSWORD}   ({role}{', gate staff' if email.startswith('gate') else ''})"
+            )
