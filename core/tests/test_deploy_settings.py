@@ -12,8 +12,10 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 def run_check(**overrides: str) -> subprocess.CompletedProcess:
     # The variables are set, even when empty, so a developer's git-ignored .env cannot fill them in.
+    # DJANGO_ALLOW_ASYNC_UNSAFE is a test-only switch (browser tests, CI); production never sets it.
+    inherited = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "false",
         "SECRET_KEY": "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(60)),

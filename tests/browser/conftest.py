@@ -1,8 +1,13 @@
 """Browser tests: pytest-playwright drives Debian's Chromium against pytest-django's live server.
 
 Playwright's sync API runs an asyncio loop in the test thread, so Django refuses ORM calls there
-unless DJANGO_ALLOW_ASYNC_UNSAFE is set. The live server runs in another thread of this process:
-tests that touch the database need ``@pytest.mark.django_db(transaction=True)``.
+unless DJANGO_ALLOW_ASYNC_UNSAFE is set. It is set only while a browser test runs (see
+``pytest_runtest_protocol`` below): set at import time, it leaked into the whole pytest process and
+into the subprocesses other tests start, and ``manage.py check --deploy`` fails with async.E001
+when it sees the variable (core/tests/test_deploy_settings.py).
+
+The live server runs in another thread of this process: tests that touch the database need
+``@pytest.mark.django_db(transaction=True)``.
 """
 
 import os
@@ -11,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = "/usr/bin/chromium"
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DESKTOP_VIEWPORT = {"width": 1366, "height": 900}
@@ -24,15 +28,38 @@ def _chromium_available() -> bool:
     return os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)
 
 
+def _in_this_folder(item) -> bool:
+    return HERE in Path(str(item.path)).resolve().parents
+
+
 def pytest_collection_modifyitems(config, items):
     """Mark every test in this folder ``browser``; skip them all when Chromium is not installed."""
     skip = None if _chromium_available() else pytest.mark.skip(reason="Debian chromium not installed (CI installs it)")
     for item in items:
-        if HERE not in Path(str(item.path)).resolve().parents:
+        if not _in_this_folder(item):
             continue
         item.add_marker(pytest.mark.browser)
         if skip is not None:
             item.add_marker(skip)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Allow the ORM next to Playwright's loop for the setup, call and teardown of each test of this
+    folder (the session fixtures it starts included), and only then: pytest-django runs transactional
+    tests first, so a session-wide setting would still be there for the rest of the run.
+    pytest calls this hook for every item of the session, hence the folder check."""
+    if not _in_this_folder(item):
+        return (yield)
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        return (yield)
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
 
 
 @pytest.fixture(scope="session")
@@ -64,11 +91,14 @@ def artifacts_dir() -> Path:
 
 @pytest.fixture
 def screenshot(artifacts_dir) -> Callable:
-    """``screenshot(page, "signup")`` saves test-artifacts/screenshots/signup.png (full page)."""
+    """``screenshot(page, "signup")`` saves test-artifacts/screenshots/signup.png (full page).
+
+    Transitions are fast-forwarded, so a toast is not caught half-way through its fade-in.
+    """
 
     def take(page, name: str) -> Path:
         path = artifacts_dir / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=True, animations="disabled")
         return path
 
     return take

@@ -1,11 +1,13 @@
 """An account's whole life in a real browser: sign up, verify by e-mailed code, sign in, edit the profile."""
 
+import contextlib
 import re
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from accounts.models import User
 
@@ -35,8 +37,17 @@ def main_nav(page: Page):
     return page.get_by_role("navigation", name="Main")
 
 
+def dismiss_toasts(page: Page) -> None:
+    """Close the toasts like a user would: at desktop width they sit on top of the navbar's user menu
+    until they hide themselves (6 s). One that hides on its own meanwhile is fine too."""
+    for close in page.locator("#toasts").get_by_role("button", name="Close").all():
+        with contextlib.suppress(PlaywrightTimeoutError):
+            close.click(timeout=2_000)
+
+
 def sign_out(page: Page) -> None:
-    page.wait_for_load_state("load")  # Bootstrap's dropdown script is deferred
+    page.wait_for_load_state("load")  # Bootstrap's dropdown and toast scripts are deferred
+    dismiss_toasts(page)
     main_nav(page).get_by_role("button", name=FIRST_NAME, exact=True).click()
     sign_out_button = main_nav(page).get_by_role("button", name="Sign out", exact=True)
     expect(sign_out_button).to_be_visible()
