@@ -12,11 +12,15 @@ docs_view = csp_update({"style-src": ["'self'", "'unsafe-inline'"]})(
 
 api_v1 = [
     path("", include("accounts.api.urls")),
+    path("", include("events.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
+    path("events/", include(("events.urls.public", "events"), namespace="events")),
+    path("dashboard/events/", include(("events.urls.organizer", "organizer"), namespace="organizer")),
+    path("dashboard/events/", include(("events.urls.seat_maps", "seat_maps"), namespace="seat_maps")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

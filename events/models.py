@@ -1,0 +1,314 @@
+"""The catalogue: categories, venues, events, ticket types, shared capacity, seat maps, staff, wishlists."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #4f46e5."))
+icon_name = RegexValidator(r"^[a-z0-9-]+$", _("Use a Bootstrap Icons name such as music-note-beamed."))
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+class Category(TimeStampedModel):
+    """Managed by admins."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    icon = models.CharField(_("icon"), max_length=40, default="stars", validators=[icon_name])
+    colour = models.CharField(_("colour"), max_length=7, default="#4f46e5", validators=[hex_colour])
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Venue(TimeStampedModel):
+    organizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="venues", verbose_name=_("organizer")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    address = models.CharField(_("address"), max_length=200)
+    city = models.CharField(_("city"), max_length=100, db_index=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=2, help_text=_("Two-letter ISO code, e.g. DE."))
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90), name="venue_latitude_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="venue_longitude_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.city}"
+
+
+class Event(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+        ENDED = "ended", _("Ended")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public — listed and searchable")
+        UNLISTED = "unlisted", _("Unlisted — only people with the link")
+
+    organizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="events", verbose_name=_("organizer")
+    )
+    title = models.CharField(_("title"), max_length=140)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    summary = models.CharField(_("summary"), max_length=240, blank=True, help_text=_("One or two sentences for lists."))
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="events", verbose_name=_("category"))
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, related_name="events", null=True, blank=True, verbose_name=_("venue")
+    )
+    online_url = models.URLField(_("online link"), blank=True, help_text=_("Shown to ticket holders only."))
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    ends_at = models.DateTimeField(_("ends"))
+    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin", validators=[validate_timezone])
+    cover = models.ImageField(_("cover image"), upload_to="covers/%Y/%m/", blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    featured = models.BooleanField(_("featured"), default=False, db_index=True)
+    currency = models.CharField(
+        _("currency"), max_length=3, default="EUR", validators=[RegexValidator(r"^[A-Z]{3}$", _("ISO code, e.g. EUR."))]
+    )
+    max_tickets_per_order = models.PositiveSmallIntegerField(
+        _("max tickets per order"), default=10, validators=[MinValueValidator(1)]
+    )
+    max_tickets_per_user = models.PositiveSmallIntegerField(
+        _("max tickets per person"), null=True, blank=True, help_text=_("Across all their orders. Empty: no limit.")
+    )
+    requires_approval = models.BooleanField(
+        _("requires approval"), default=False, help_text=_("Buyers apply; you approve or decline each application.")
+    )
+    refund_policy = models.JSONField(
+        _("refund policy"),
+        default=list,
+        blank=True,
+        help_text=_("Tiers of refund percentage by hours before the start, e.g. 100% until 168 h, 50% until 48 h."),
+    )
+    refund_fee = models.DecimalField(_("refund fee"), max_digits=8, decimal_places=2, default=0)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancellation_reason = models.TextField(_("cancellation reason"), blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [models.Index(fields=["status", "visibility", "starts_at"], name="event_public_listing_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "cancelled", "ended"]), name="event_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(visibility__in=["public", "unlisted"]), name="event_visibility_valid"),
+            models.CheckConstraint(
+                condition=Q(venue__isnull=False) | ~Q(online_url=""), name="event_has_venue_or_online_link"
+            ),
+            models.CheckConstraint(condition=Q(max_tickets_per_order__gte=1), name="event_max_per_order_positive"),
+            models.CheckConstraint(condition=Q(refund_fee__gte=0), name="event_refund_fee_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_online(self) -> bool:
+        return self.venue_id is None
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class CapacityPool(TimeStampedModel):
+    """Capacity shared by several ticket types of one event (e.g. 500 people however split)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="capacity_pools")
+    name = models.CharField(_("name"), max_length=80)
+    capacity = models.PositiveIntegerField(_("capacity"))
+    sold = models.PositiveIntegerField(_("sold"), default=0)
+    held = models.PositiveIntegerField(_("held"), default=0)
+
+    class Meta:
+        verbose_name = _("shared capacity")
+        verbose_name_plural = _("shared capacities")
+        constraints = [
+            models.CheckConstraint(condition=Q(sold__lte=F("capacity") - F("held")), name="pool_not_oversold"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.capacity})"
+
+
+class TicketType(TimeStampedModel):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="ticket_types")
+    name = models.CharField(_("name"), max_length=80)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
+    capacity = models.PositiveIntegerField(_("capacity"))
+    sold = models.PositiveIntegerField(_("sold"), default=0)
+    held = models.PositiveIntegerField(_("held"), default=0)
+    pool = models.ForeignKey(
+        CapacityPool,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ticket_types",
+        verbose_name=_("shared capacity"),
+    )
+    sales_start = models.DateTimeField(_("sales start"), null=True, blank=True)
+    sales_end = models.DateTimeField(_("sales end"), null=True, blank=True)
+    min_per_order = models.PositiveSmallIntegerField(_("min per order"), default=1)
+    max_per_order = models.PositiveSmallIntegerField(_("max per order"), default=10)
+    is_hidden = models.BooleanField(_("hidden"), default=False, help_text=_("Only shown after entering the unlock code."))
+    unlock_code = models.CharField(_("unlock code"), max_length=40, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "price", "id"]
+        verbose_name = _("ticket type")
+        verbose_name_plural = _("ticket types")
+        constraints = [
+            models.CheckConstraint(condition=Q(sold__lte=F("capacity") - F("held")), name="tickettype_not_oversold"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="tickettype_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(min_per_order__gte=1, min_per_order__lte=F("max_per_order")),
+                name="tickettype_order_limits_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(sales_start__isnull=True) | Q(sales_end__isnull=True) | Q(sales_end__gt=F("sales_start")),
+                name="tickettype_sales_window_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_hidden=False) | ~Q(unlock_code=""), name="tickettype_hidden_needs_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} — {self.name}"
+
+    @property
+    def available(self) -> int:
+        """Left to sell in this type alone (the shared capacity may allow fewer)."""
+        return max(0, self.capacity - self.sold - self.held)
+
+
+class SeatMap(TimeStampedModel):
+    """The seating plan of one event. Duplicating an event copies it."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="seat_map")
+    stage_label = models.CharField(_("stage label"), max_length=40, default="Stage")
+
+    def __str__(self) -> str:
+        return f"Seat map of {self.event}"
+
+
+class SeatSection(models.Model):
+    seat_map = models.ForeignKey(SeatMap, on_delete=models.CASCADE, related_name="sections")
+    name = models.CharField(_("name"), max_length=60)
+    position = models.PositiveSmallIntegerField(default=0)
+    ticket_type = models.ForeignKey(
+        TicketType,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="seat_sections",
+        verbose_name=_("price zone"),
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["seat_map", "name"], name="seatsection_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SeatRow(models.Model):
+    section = models.ForeignKey(SeatSection, on_delete=models.CASCADE, related_name="rows")
+    label = models.CharField(_("row"), max_length=10)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["section", "label"], name="seatrow_label_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.section} {self.label}"
+
+
+class Seat(models.Model):
+    """One place in a row. A removed seat (an aisle, a pillar) stays as a gap in the drawing."""
+
+    row = models.ForeignKey(SeatRow, on_delete=models.CASCADE, related_name="seats")
+    number = models.PositiveSmallIntegerField(_("number"))
+    position = models.PositiveSmallIntegerField(default=0)
+    is_removed = models.BooleanField(_("removed"), default=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["row", "position"], name="seat_position_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.row}-{self.number}"
+
+
+class EventStaff(TimeStampedModel):
+    """Gate staff: a user allowed to check tickets in at one event (SPEC §2)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="staff")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staffed_events")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("added by")
+    )
+
+    class Meta:
+        verbose_name = _("gate staff")
+        verbose_name_plural = _("gate staff")
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="eventstaff_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.event}"
+
+
+class WishlistItem(TimeStampedModel):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wishlist")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="wishlisted_by")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "event"], name="wishlist_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ♥ {self.event}"

@@ -1,0 +1,1 @@
+"""Reads of the catalogue, one module per audience: organizer.py, public.py, seating.py."""
