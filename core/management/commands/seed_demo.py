@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from events.demo import seed_catalogue
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_ACCOUNTS = [
@@ -36,10 +37,15 @@ class Command(BaseCommand):
                 user.email_verified_at = user.email_verified_at or now
                 user.set_password(DEMO_PASSWORD)
                 user.save()
+            added = seed_catalogue(
+                organizer=User.objects.get(email="organizer@demo.test"),
+                gate=User.objects.get(email="gate@demo.test"),
+                now=now,
+            )
+        self.stdout.write(f"Demo catalogue: {added} new events (re-running adds only what is missing).")
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000/accounts/login/ with:")
         )
         for email, _name, role, _city in DEMO_ACCOUNTS:
-            self.stdout.write(
-                f"  {email:<22} {DEMO_PASSWORD}   ({role}{', gate staff' if email.startswith('gate') else ''})"
-            )
+            note = "; gate staff of the demo events" if email.startswith("gate") else ""
+            self.stdout.write(f"  {email:<22} {DEMO_PASSWORD}   ({role}{note})")
