@@ -2,7 +2,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import factory
-from django.utils import timezone
+from django.utils.timezone import now
 
 from accounts.tests.factories import UserFactory
 from events.models import CapacityPool, Category, Event, TicketType, Venue
@@ -41,11 +41,11 @@ class EventFactory(factory.django.DjangoModelFactory):
     description = "Music, talks and good company."
     category = factory.SubFactory(CategoryFactory)
     venue = factory.SubFactory(VenueFactory, organizer=factory.SelfAttribute("..organizer"))
-    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    starts_at = factory.LazyFunction(lambda: now() + timedelta(days=7))
     ends_at = factory.LazyAttribute(lambda event: event.starts_at + timedelta(hours=3))
     timezone = "Europe/Berlin"
     status = Event.Status.PUBLISHED
-    published_at = factory.LazyFunction(timezone.now)
+    published_at = factory.LazyFunction(now)
 
     class Params:
         draft = factory.Trait(status=Event.Status.DRAFT, published_at=None)
