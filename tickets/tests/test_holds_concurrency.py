@@ -1,0 +1,47 @@
+"""Races on PostgreSQL with real threads, one connection each (skipped on SQLite)."""
+
+import pytest
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from events.models import TicketType
+from events.tests.factories import EventFactory, TicketTypeFactory
+from tickets.errors import LimitExceeded, SoldOut
+from tickets.models import Hold
+from tickets.services.holds import LineRequest, hold_create
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_200_buyers_racing_for_50_tickets_get_exactly_50(race):
+    ticket_type = TicketTypeFactory(capacity=50)
+    buyers = UserFactory.create_batch(200)
+
+    results = race(
+        lambda i: hold_create(
+            buyer=buyers[i], event=ticket_type.event, lines=[LineRequest(ticket_type.pk, 1)], now=timezone.now()
+        ),
+        n=200,
+    )
+
+    won = [result for result in results if isinstance(result, Hold)]
+    sold_out = [result for result in results if isinstance(result, SoldOut)]
+    assert len(won) == 50
+    assert len(sold_out) == 150
+    assert TicketType.objects.get(pk=ticket_type.pk).held == 50
+
+
+def test_one_buyer_racing_20_holds_against_a_limit_of_4_gets_at_most_4(race):
+    ticket_type = TicketTypeFactory(capacity=100, event=EventFactory(max_tickets_per_user=4))
+    buyer = UserFactory()
+
+    results = race(
+        lambda i: hold_create(
+            buyer=buyer, event=ticket_type.event, lines=[LineRequest(ticket_type.pk, 1)], now=timezone.now()
+        ),
+        n=20,
+    )
+
+    assert sum(isinstance(result, Hold) for result in results) == 4
+    assert all(isinstance(result, (Hold, LimitExceeded)) for result in results)
+    assert TicketType.objects.get(pk=ticket_type.pk).held == 4
