@@ -45,3 +45,20 @@ def test_one_buyer_racing_20_holds_against_a_limit_of_4_gets_at_most_4(race):
     assert sum(isinstance(result, Hold) for result in results) == 4
     assert all(isinstance(result, (Hold, LimitExceeded)) for result in results)
     assert TicketType.objects.get(pk=ticket_type.pk).held == 4
+
+
+def test_the_same_order_paid_10_times_at_once_sells_one_set_of_tickets(race):
+    from tickets.services.orders import order_checkout, order_mark_paid
+
+    ticket_type = TicketTypeFactory(capacity=10)
+    buyer = UserFactory()
+    now = timezone.now()
+    hold = hold_create(buyer=buyer, event=ticket_type.event, lines=[LineRequest(ticket_type.pk, 3)], now=now)
+    order = order_checkout(hold=hold, buyer=buyer, attendee_names=["A", "B", "C"], now=now)
+
+    results = race(lambda i: order_mark_paid(order_id=order.pk, now=timezone.now()), n=10)
+
+    assert sum(result.newly_paid for result in results) == 1
+    ticket_type.refresh_from_db()
+    assert (ticket_type.sold, ticket_type.held) == (3, 0)
+    assert order.tickets.count() == 3

@@ -1,0 +1,196 @@
+"""Orders: checkout a hold into a pending order, confirm payment, expire unpaid orders."""
+
+import secrets
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+
+from accounts.models import User
+from events.models import CapacityPool, TicketType
+from tickets import locks
+from tickets.errors import HoldExpired, InvalidSelection
+from tickets.models import ORDER_CODE_ALPHABET, Hold, Order, OrderLine, SeatReservation, Ticket
+
+
+def new_serial(*, year: int) -> str:
+    """A short human serial for manual entry at the gate, e.g. EH-2026-7K3M9Q."""
+    while True:
+        serial = f"EH-{year}-{''.join(secrets.choice(ORDER_CODE_ALPHABET) for _ in range(6))}"
+        if not Ticket.objects.filter(serial=serial).exists():
+            return serial
+
+
+@transaction.atomic
+def order_checkout(
+    *, hold: Hold, buyer: User, attendee_names: Sequence[str], now: datetime, idempotency_key: str = ""
+) -> Order:
+    """Turn the buyer's active hold into a pending order with one unpaid ticket per person.
+
+    The hold's capacity stays reserved for the order until it is paid or expires. A free order
+    is paid at once.
+    Locks: the hold.
+    Raises: HoldExpired, InvalidSelection (wrong number of names).
+    """
+    if idempotency_key:
+        existing = Order.objects.filter(buyer=buyer, idempotency_key=idempotency_key).first()
+        if existing:
+            return existing
+    hold = Hold.objects.select_for_update().select_related("event").filter(pk=hold.pk, buyer=buyer).first()
+    if hold is None:
+        raise HoldExpired()
+    if hold.status == Hold.Status.CHECKED_OUT:
+        return hold.order
+    if hold.status != Hold.Status.ACTIVE or hold.expires_at <= now:
+        raise HoldExpired()
+    lines = list(hold.lines.select_related("ticket_type"))
+    quantity = sum(line.quantity for line in lines)
+    names = [name.strip()[:150] for name in attendee_names]
+    if len(names) != quantity:
+        raise InvalidSelection(f"Give a name for each of the {quantity} tickets.")
+    names = [name or buyer.name for name in names]
+
+    order = Order.objects.create(
+        buyer=buyer,
+        event=hold.event,
+        hold=hold,
+        currency=hold.currency,
+        subtotal=hold.total,
+        total=hold.total,
+        expires_at=hold.expires_at,
+        idempotency_key=idempotency_key,
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            ticket_type=line.ticket_type,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            total=line.unit_price * line.quantity,
+        )
+        for line in lines
+    )
+    seats = defaultdict(list)
+    for reservation in SeatReservation.objects.filter(hold=hold).order_by("seat_id"):
+        seats[reservation.ticket_type_id].append(reservation)
+    tickets, name_iter = [], iter(names)
+    for line in lines:
+        for index in range(line.quantity):
+            reservation = seats[line.ticket_type_id][index] if seats[line.ticket_type_id] else None
+            tickets.append(
+                Ticket(
+                    order=order,
+                    event=hold.event,
+                    ticket_type=line.ticket_type,
+                    seat_id=reservation.seat_id if reservation else None,
+                    attendee_name=next(name_iter),
+                    price=line.unit_price,
+                    serial=new_serial(year=now.year),
+                )
+            )
+    Ticket.objects.bulk_create(tickets)
+    for ticket in Ticket.objects.filter(order=order, seat__isnull=False):
+        SeatReservation.objects.filter(seat_id=ticket.seat_id, hold=hold).update(ticket=ticket)
+    Hold.objects.filter(pk=hold.pk).update(status=Hold.Status.CHECKED_OUT)
+    if order.total == 0:
+        order_mark_paid_locked(order=order, now=now)
+    return order
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    order: Order
+    newly_paid: bool
+    needs_refund: bool = False
+
+
+def _lock_capacity(order: Order) -> tuple[dict[int, int], dict[int, int]]:
+    by_type = defaultdict(int)
+    for line in order.lines.all():
+        by_type[line.ticket_type_id] += line.quantity
+    pool_ids = dict(TicketType.objects.filter(pk__in=by_type).values_list("pk", "pool_id"))
+    by_pool = defaultdict(int)
+    for pk, quantity in by_type.items():
+        if pool_ids.get(pk):
+            by_pool[pool_ids[pk]] += quantity
+    locks.set_lock_timeout()
+    locks.pools_for_update(ids=by_pool)
+    locks.ticket_types_for_update(ids=by_type)
+    return by_type, by_pool
+
+
+def order_mark_paid_locked(*, order: Order, now: datetime) -> PaymentOutcome:
+    """Move an order's reserved capacity to sold and validate its tickets. The order row is locked.
+
+    A payment that arrives after the order expired gets its tickets only if capacity (and its
+    seats) are still free; otherwise the outcome asks for a refund.
+    """
+    if order.status == Order.Status.PAID:
+        return PaymentOutcome(order=order, newly_paid=False)
+    by_type, by_pool = _lock_capacity(order)
+    if order.status == Order.Status.PENDING:
+        for pk, quantity in by_type.items():
+            TicketType.objects.filter(pk=pk).update(held=F("held") - quantity, sold=F("sold") + quantity)
+        for pk, quantity in by_pool.items():
+            CapacityPool.objects.filter(pk=pk).update(held=F("held") - quantity, sold=F("sold") + quantity)
+    else:  # expired or cancelled meanwhile: the capacity went back to sale
+        types = TicketType.objects.in_bulk(list(by_type))
+        pools = CapacityPool.objects.in_bulk(list(by_pool))
+        taken_seats = SeatReservation.objects.filter(seat__tickets__order=order).exclude(ticket__order=order)
+        if (
+            any(types[pk].capacity - types[pk].sold - types[pk].held < q for pk, q in by_type.items())
+            or any(pools[pk].capacity - pools[pk].sold - pools[pk].held < q for pk, q in by_pool.items())
+            or taken_seats.exists()
+        ):
+            return PaymentOutcome(order=order, newly_paid=False, needs_refund=True)
+        for pk, quantity in by_type.items():
+            TicketType.objects.filter(pk=pk).update(sold=F("sold") + quantity)
+        for pk, quantity in by_pool.items():
+            CapacityPool.objects.filter(pk=pk).update(sold=F("sold") + quantity)
+        SeatReservation.objects.bulk_create(
+            [
+                SeatReservation(seat_id=t.seat_id, event_id=order.event_id, ticket_type_id=t.ticket_type_id, ticket=t)
+                for t in order.tickets.filter(seat__isnull=False)
+            ]
+        )
+    order.tickets.update(status=Ticket.Status.VALID)
+    order.status, order.paid_at = Order.Status.PAID, now
+    order.save(update_fields=["status", "paid_at", "updated_at"])
+    return PaymentOutcome(order=order, newly_paid=True)
+
+
+@transaction.atomic
+def order_mark_paid(*, order_id: int, now: datetime) -> PaymentOutcome:
+    """Record that an order's payment succeeded. Safe to call any number of times, concurrently.
+
+    Locks: the order, then its shared capacities and ticket types (pk order).
+    """
+    order = Order.objects.select_for_update().get(pk=order_id)
+    return order_mark_paid_locked(order=order, now=now)
+
+
+def orders_expire_due(*, now: datetime, limit: int = 500) -> int:
+    """Expire unpaid orders past their deadline and give their capacity and seats back."""
+    due = list(
+        Order.objects.filter(status=Order.Status.PENDING, expires_at__lte=now).values_list("pk", flat=True)[:limit]
+    )
+    expired = 0
+    for pk in due:
+        with transaction.atomic():
+            order = Order.objects.select_for_update(skip_locked=True).filter(pk=pk, status=Order.Status.PENDING).first()
+            if order is None or order.expires_at > now:
+                continue
+            by_type, by_pool = _lock_capacity(order)
+            for type_pk, quantity in by_type.items():
+                TicketType.objects.filter(pk=type_pk).update(held=F("held") - quantity)
+            for pool_pk, quantity in by_pool.items():
+                CapacityPool.objects.filter(pk=pool_pk).update(held=F("held") - quantity)
+            SeatReservation.objects.filter(ticket__order=order).delete()
+            order.tickets.update(status=Ticket.Status.CANCELLED)
+            order.status = Order.Status.EXPIRED
+            order.save(update_fields=["status", "updated_at"])
+            expired += 1
+    return expired
