@@ -195,6 +195,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.str("THROTTLE_AUTH", default="20/min"),
         "otp": env.str("THROTTLE_OTP", default="10/min"),
+        "checkout": env.str("THROTTLE_CHECKOUT", default="60/min"),
         "user": env.str("THROTTLE_USER", default="600/min"),
         "anon": env.str("THROTTLE_ANON", default="300/min"),
     },
@@ -227,6 +228,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EventStatusEnum": "events.models.Event.Status",
+        "HoldStatusEnum": "tickets.models.Hold.Status",
+        "OrderStatusEnum": "tickets.models.Order.Status",
+        "TicketStatusEnum": "tickets.models.Ticket.Status",
+    },
 }
 
 # --- E-mail ----------------------------------------------------------------------------------------

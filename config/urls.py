@@ -13,6 +13,7 @@ docs_view = csp_update({"style-src": ["'self'", "'unsafe-inline'"]})(
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("events.api.urls")),
+    path("", include("tickets.api.urls")),
 ]
 
 urlpatterns = [

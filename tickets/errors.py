@@ -36,3 +36,8 @@ class NotVerified(DomainError):
 class HoldExpired(DomainError):
     code, status = "hold_expired", 410
     default_message = _("Your reservation has expired. Please choose your tickets again.")
+
+
+class OrderNotCancellable(DomainError):
+    code, status = "order_not_cancellable", 422
+    default_message = _("Only orders awaiting payment can be abandoned here.")

@@ -12,7 +12,7 @@ from django.db.models import F
 from accounts.models import User
 from events.models import CapacityPool, TicketType
 from tickets import locks
-from tickets.errors import HoldExpired, InvalidSelection
+from tickets.errors import HoldExpired, InvalidSelection, OrderNotCancellable
 from tickets.models import ORDER_CODE_ALPHABET, Hold, Order, OrderLine, SeatReservation, Ticket
 
 
@@ -172,6 +172,20 @@ def order_mark_paid(*, order_id: int, now: datetime) -> PaymentOutcome:
     return order_mark_paid_locked(order=order, now=now)
 
 
+def _order_release_locked(*, order: Order, status: str, now: datetime) -> None:
+    """Give a pending order's capacity and seats back. The order row is locked by the caller."""
+    by_type, by_pool = _lock_capacity(order)
+    for type_pk, quantity in by_type.items():
+        TicketType.objects.filter(pk=type_pk).update(held=F("held") - quantity)
+    for pool_pk, quantity in by_pool.items():
+        CapacityPool.objects.filter(pk=pool_pk).update(held=F("held") - quantity)
+    SeatReservation.objects.filter(ticket__order=order).delete()
+    order.tickets.update(status=Ticket.Status.CANCELLED)
+    order.status = status
+    order.cancelled_at = now if status == Order.Status.CANCELLED else None
+    order.save(update_fields=["status", "cancelled_at", "updated_at"])
+
+
 def orders_expire_due(*, now: datetime, limit: int = 500) -> int:
     """Expire unpaid orders past their deadline and give their capacity and seats back."""
     due = list(
@@ -183,14 +197,20 @@ def orders_expire_due(*, now: datetime, limit: int = 500) -> int:
             order = Order.objects.select_for_update(skip_locked=True).filter(pk=pk, status=Order.Status.PENDING).first()
             if order is None or order.expires_at > now:
                 continue
-            by_type, by_pool = _lock_capacity(order)
-            for type_pk, quantity in by_type.items():
-                TicketType.objects.filter(pk=type_pk).update(held=F("held") - quantity)
-            for pool_pk, quantity in by_pool.items():
-                CapacityPool.objects.filter(pk=pool_pk).update(held=F("held") - quantity)
-            SeatReservation.objects.filter(ticket__order=order).delete()
-            order.tickets.update(status=Ticket.Status.CANCELLED)
-            order.status = Order.Status.EXPIRED
-            order.save(update_fields=["status", "updated_at"])
+            _order_release_locked(order=order, status=Order.Status.EXPIRED, now=now)
             expired += 1
     return expired
+
+
+@transaction.atomic
+def order_cancel_unpaid(*, order: Order, buyer: User, now: datetime) -> Order:
+    """Abandon an order that is still awaiting payment; its tickets go back on sale at once.
+
+    Locks: the order, then its capacities.
+    Raises: OrderNotCancellable for paid, expired or already cancelled orders.
+    """
+    order = Order.objects.select_for_update().filter(pk=order.pk, buyer=buyer).first()
+    if order is None or order.status != Order.Status.PENDING:
+        raise OrderNotCancellable()
+    _order_release_locked(order=order, status=Order.Status.CANCELLED, now=now)
+    return order
