@@ -19,6 +19,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
+    path("tickets/", include("tickets.urls")),
     path("events/", include(("events.urls.public", "events"), namespace="events")),
     path("dashboard/events/", include(("events.urls.organizer", "organizer"), namespace="organizer")),
     path("dashboard/events/", include(("events.urls.seat_maps", "seat_maps"), namespace="seat_maps")),

@@ -1,0 +1,68 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from core.errors import NotFound
+from tickets.models import Order, Ticket
+from tickets.qr import ticket_qr_png
+from tickets.selectors import order_get_for_buyer, order_list_for_buyer, ticket_get_for_owner, ticket_list_for_owner
+
+
+class MyTicketsView(LoginRequiredMixin, TemplateView):
+    """Upcoming and past tickets, grouped by event."""
+
+    template_name = "tickets/my_tickets.html"
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        tickets = ticket_list_for_owner(owner=self.request.user).filter(
+            status__in=[Ticket.Status.VALID, Ticket.Status.UNPAID]
+        )
+        upcoming, past = {}, {}
+        for ticket in tickets:
+            group = upcoming if ticket.event.ends_at > now else past
+            group.setdefault(ticket.event, []).append(ticket)
+        return {
+            **super().get_context_data(**kwargs),
+            "upcoming": list(upcoming.items()),
+            "past": sorted(past.items(), key=lambda item: item[0].starts_at, reverse=True),
+        }
+
+
+class OrderListView(LoginRequiredMixin, TemplateView):
+    template_name = "tickets/order_list.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "orders": list(order_list_for_buyer(buyer=self.request.user))}
+
+
+class OrderDetailView(LoginRequiredMixin, TemplateView):
+    """The receipt of one order."""
+
+    template_name = "tickets/order_detail.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            order = order_get_for_buyer(buyer=self.request.user, code=kwargs["code"])
+        except NotFound as exc:
+            raise Http404 from exc
+        return {
+            **super().get_context_data(**kwargs),
+            "order": order,
+            "is_pending": order.status == Order.Status.PENDING,
+        }
+
+
+class TicketQrView(LoginRequiredMixin, View):
+    def get(self, request, pk: int):
+        try:
+            ticket = ticket_get_for_owner(owner=request.user, pk=pk)
+        except NotFound as exc:
+            raise Http404 from exc
+        if ticket.status != Ticket.Status.VALID:
+            raise Http404
+        response = HttpResponse(ticket_qr_png(ticket), content_type="image/png")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
