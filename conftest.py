@@ -1,7 +1,13 @@
 """Project-wide test fixtures. Each test builds its own world through factories (no shared seed)."""
 
+import os
+
 import pytest
 from django.core.cache import cache
+
+# Playwright's sync API (browser tests) leaves an asyncio loop running in the main thread for the rest
+# of the session; Django would then refuse every ORM call made from that thread. Test-only switch.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)

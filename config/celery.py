@@ -49,4 +49,24 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.purge_expired_security_records",
         "schedule": crontab(minute=17, hour=3),
     },
+    # Release expired holds and expire unpaid orders, so their capacity goes back on sale.
+    "tickets-expire-holds-and-orders": {
+        "task": "tickets.tasks.expire_holds_and_orders",
+        "schedule": 60.0,
+    },
+    # Publish refunds whose task was lost, and poll refunds the provider has not finished yet.
+    "payments-publish-due-refunds": {
+        "task": "payments.tasks.publish_due_refunds",
+        "schedule": 60.0,
+    },
+    # Process stored webhook events whose task was lost or failed (the webhook outbox sweep).
+    "payments-publish-unprocessed-webhook-events": {
+        "task": "payments.tasks.publish_unprocessed_webhook_events",
+        "schedule": 60.0,
+    },
+    # Re-read open Stripe payments nothing was heard about for ten minutes (a lost webhook).
+    "payments-sync-stale-payments": {
+        "task": "payments.tasks.sync_stale_payments",
+        "schedule": 300.0,
+    },
 }

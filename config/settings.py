@@ -314,6 +314,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+if PAYMENT_PROVIDER == "stripe":  # Stripe.js must be loaded from Stripe, and only when Stripe is active
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"].append("https://js.stripe.com")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"] = ["https://js.stripe.com", "https://hooks.stripe.com"]
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"].append("https://api.stripe.com")
+
 # --- Logging ---------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

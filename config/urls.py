@@ -14,12 +14,14 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("events.api.urls")),
     path("", include("tickets.api.urls")),
+    path("", include("payments.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
     path("tickets/", include("tickets.urls")),
+    path("payments/", include("payments.urls")),
     path("events/", include(("events.urls.public", "events"), namespace="events")),
     path("dashboard/events/", include(("events.urls.organizer", "organizer"), namespace="organizer")),
     path("dashboard/events/", include(("events.urls.seat_maps", "seat_maps"), namespace="seat_maps")),

@@ -15,7 +15,9 @@ class EventNotPublishable(DomainError):
 
 class EventHasOrders(DomainError):
     code, status = "event_has_orders", 409
-    default_message = _("Tickets have been sold for this event, so it cannot be deleted or unpublished. Cancel it instead.")
+    default_message = _(
+        "Tickets have been sold for this event, so it cannot be deleted or unpublished. Cancel it instead."
+    )
 
 
 class CapacityBelowSold(DomainError):

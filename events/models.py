@@ -191,7 +191,9 @@ class TicketType(TimeStampedModel):
     sales_end = models.DateTimeField(_("sales end"), null=True, blank=True)
     min_per_order = models.PositiveSmallIntegerField(_("min per order"), default=1)
     max_per_order = models.PositiveSmallIntegerField(_("max per order"), default=10)
-    is_hidden = models.BooleanField(_("hidden"), default=False, help_text=_("Only shown after entering the unlock code."))
+    is_hidden = models.BooleanField(
+        _("hidden"), default=False, help_text=_("Only shown after entering the unlock code.")
+    )
     unlock_code = models.CharField(_("unlock code"), max_length=40, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from tickets import views
+from tickets.views import bookings, checkout
 
 app_name = "tickets"
 urlpatterns = [
-    path("", views.MyTicketsView.as_view(), name="my_tickets"),
-    path("orders/", views.OrderListView.as_view(), name="order_list"),
-    path("orders/<str:code>/", views.OrderDetailView.as_view(), name="order_detail"),
-    path("<int:pk>/qr.png", views.TicketQrView.as_view(), name="qr"),
+    path("", bookings.MyTicketsView.as_view(), name="my_tickets"),
+    path("orders/", bookings.OrderListView.as_view(), name="order_list"),
+    path("orders/<str:code>/", bookings.OrderDetailView.as_view(), name="order_detail"),
+    path("<int:pk>/qr.png", bookings.TicketQrView.as_view(), name="qr"),
+    path("buy/<slug:slug>/", checkout.HoldStartView.as_view(), name="hold_start"),
+    path("checkout/<uuid:hold_id>/", checkout.CheckoutView.as_view(), name="checkout"),
+    path("checkout/<uuid:hold_id>/release/", checkout.HoldReleaseView.as_view(), name="hold_release"),
+    path("orders/<str:code>/pay/", checkout.PayView.as_view(), name="pay"),
 ]

@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from accounts.models import User
 from core.errors import NotFound
-from events.models import Category, Event, EventStaff, TicketType, WishlistItem
+from events.models import CapacityPool, Category, Event, EventStaff, TicketType, Venue
 
 
 def category_list() -> QuerySet[Category]:
@@ -53,62 +53,59 @@ def event_staff_list(*, event: Event) -> QuerySet[EventStaff]:
     return EventStaff.objects.filter(event=event).select_related("user").order_by("user__name")
 
 
-def events_public(*, now: datetime) -> QuerySet[Event]:
-    """Published, public events that have not ended, with their lowest visible price and sales."""
-    visible_types = Q(ticket_types__is_hidden=False)
+# --- Organizer dashboard -------------------------------------------------------------------------------
+
+EVENT_TABS = ("all", "draft", "published", "cancelled", "past")
+
+
+def event_tab_filter(*, tab: str, now: datetime) -> Q:
+    """The events one dashboard tab shows. Draft, published (still to come), cancelled and past split all events."""
+    held = Q(status=Event.Status.ENDED) | Q(status=Event.Status.PUBLISHED, ends_at__lte=now)
+    return {
+        "all": Q(),
+        "draft": Q(status=Event.Status.DRAFT),
+        "published": Q(status=Event.Status.PUBLISHED, ends_at__gt=now),
+        "cancelled": Q(status=Event.Status.CANCELLED),
+        "past": held,
+    }[tab]
+
+
+def event_counts_for_organizer(*, organizer: User, now: datetime) -> dict[str, int]:
+    """How many of the organizer's events each dashboard tab holds, in one query."""
+    events = Event.objects.all() if organizer.is_admin else Event.objects.filter(organizer=organizer)
+    counts = {tab: Count("pk", filter=event_tab_filter(tab=tab, now=now)) for tab in EVENT_TABS if tab != "all"}
+    return events.aggregate(all=Count("pk"), **counts)
+
+
+def event_list_upcoming_for_organizer(*, organizer: User, now: datetime, limit: int = 5) -> QuerySet[Event]:
+    """The organizer's next drafts and published events that have not ended, soonest first, with sales."""
     return (
-        Event.objects.filter(status=Event.Status.PUBLISHED, visibility=Event.Visibility.PUBLIC, ends_at__gt=now)
-        .select_related("category", "venue", "organizer")
-        .annotate(
-            price_from=Min("ticket_types__price", filter=visible_types),
-            tickets_sold=Sum("ticket_types__sold", default=0),
-            tickets_left=Sum("ticket_types__capacity", filter=visible_types, default=0)
-            - Sum("ticket_types__sold", filter=visible_types, default=0)
-            - Sum("ticket_types__held", filter=visible_types, default=0),
-        )
+        event_list_for_organizer(organizer=organizer)
+        .filter(status__in=[Event.Status.DRAFT, Event.Status.PUBLISHED], ends_at__gt=now)
+        .order_by("starts_at", "id")[:limit]
     )
 
 
-def event_get_public(*, slug: str, user: User | None = None) -> Event:
-    """A published or cancelled event by slug (unlisted ones too: whoever has the link may see them).
+def ticket_type_list_for_event(*, event: Event) -> QuerySet[TicketType]:
+    return TicketType.objects.filter(event=event).select_related("pool")
 
-    Raises: NotFound for drafts (except for their organizer and admins).
-    """
-    events = Event.objects.select_related("category", "venue", "organizer").prefetch_related(
-        Prefetch("ticket_types", queryset=TicketType.objects.select_related("pool"))
+
+def capacity_pool_list_for_event(*, event: Event) -> QuerySet[CapacityPool]:
+    """The event's shared capacities with their ticket types."""
+    return (
+        CapacityPool.objects.filter(event=event)
+        .prefetch_related(Prefetch("ticket_types", queryset=TicketType.objects.order_by("position", "price", "id")))
+        .order_by("name", "id")
     )
-    visible = Q(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED, Event.Status.ENDED])
-    if user is not None and user.is_authenticated:
-        visible |= Q(organizer=user) if not user.is_admin else Q()
-    event = events.filter(visible, slug=slug).first()
-    if event is None:
+
+
+def capacity_pool_get_for_organizer(*, organizer: User, event: Event, pk: int) -> CapacityPool:
+    """Raises: NotFound for a shared capacity of another event (``event`` is already scoped to the organizer)."""
+    pool = CapacityPool.objects.filter(event=event, pk=pk).first()
+    if pool is None:
         raise NotFound()
-    return event
+    return pool
 
 
-def event_is_wishlisted(*, event: Event, user: User | None) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    return WishlistItem.objects.filter(user=user, event=event).exists()
-
-
-def wishlist_list(*, user: User) -> QuerySet[Event]:
-    """The user's saved events, most recently saved first."""
-    saved = WishlistItem.objects.filter(user=user, event=OuterRef("pk"))
-    return (
-        Event.objects.filter(wishlisted_by__user=user)
-        .select_related("category", "venue", "organizer")
-        .annotate(
-            saved=Exists(saved),
-            price_from=Min("ticket_types__price", filter=Q(ticket_types__is_hidden=False)),
-        )
-        .order_by("-wishlisted_by__created_at")
-    )
-
-
-def category_counts(*, now: datetime) -> QuerySet[Category]:
-    """Categories with their number of upcoming public events."""
-    upcoming = Q(
-        events__status=Event.Status.PUBLISHED, events__visibility=Event.Visibility.PUBLIC, events__ends_at__gt=now
-    )
-    return Category.objects.annotate(upcoming=Count("events", filter=upcoming))
+def venue_list_for_organizer(*, organizer: User) -> QuerySet[Venue]:
+    return Venue.objects.filter(organizer=organizer).order_by("name", "id")

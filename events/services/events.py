@@ -3,14 +3,16 @@
 import uuid
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import ProtectedError, Sum
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.services import audit_record
 from events.errors import EventHasOrders, EventNotEditable, EventNotPublishable
-from events.models import Event, SeatMap
+from events.models import Event, SeatMap, Venue
 from events.services.seat_maps import seat_map_copy
 
 EDITABLE_FIELDS = (
@@ -31,6 +33,22 @@ def event_unique_slug(title: str) -> str:
 def _sold_or_held(event: Event) -> int:
     totals = event.ticket_types.aggregate(sold=Sum("sold"), held=Sum("held"))
     return (totals["sold"] or 0) + (totals["held"] or 0)
+
+
+VENUE_FIELDS = ("name", "address", "city", "postal_code", "country", "latitude", "longitude")
+
+
+@transaction.atomic
+def venue_create(*, organizer: User, data: dict, now: datetime) -> Venue:
+    """Add a venue to the organizer's own list, from validated ``data`` (VENUE_FIELDS).
+
+    Raises: ValidationError.
+    """
+    venue = Venue(organizer=organizer, **{field: data[field] for field in VENUE_FIELDS if field in data})
+    venue.full_clean()
+    venue.save()
+    audit_record(actor=organizer, action="venue.created", target=venue, now=now)
+    return venue
 
 
 @transaction.atomic
@@ -56,6 +74,9 @@ def event_update(*, event: Event, actor: User, data: dict, now: datetime) -> Eve
     if event.status in (Event.Status.CANCELLED, Event.Status.ENDED):
         raise EventNotEditable()
     changed = [field for field in EDITABLE_FIELDS if field in data and getattr(event, field) != data[field]]
+    if "currency" in changed and _sold_or_held(event):
+        # Sold tickets were paid (and are refunded) in the old currency.
+        raise ValidationError({"currency": _("Tickets have been sold, so the currency can no longer change.")})
     for field in changed:
         setattr(event, field, data[field])
     if changed:
@@ -127,7 +148,13 @@ def event_delete(*, event: Event, actor: User, now: datetime) -> None:
     if _sold_or_held(event):
         raise EventHasOrders()
     audit_record(actor=actor, action="event.deleted", target=event, data={"title": event.title}, now=now)
-    event.delete()
+    try:
+        event.delete()
+    except ProtectedError as exc:
+        # Nothing sold now, but orders or reservations (expired, refunded) still point at it.
+        raise EventHasOrders(
+            _("Orders or reservations were made for this event, so it cannot be deleted. Unpublish or cancel it.")
+        ) from exc
 
 
 @transaction.atomic

@@ -1,17 +1,34 @@
-"""Seat maps: sections → rows → seats, each section priced by a ticket type (its price zone)."""
+"""Seat maps: sections → rows → seats, each section priced by a ticket type (its price zone).
+
+Every edit keeps the price zones' ticket-type capacities equal to their seats (``seated_capacity_sync``).
+Lock order, shared with booking: the event (regeneration only) → the seat map → ticket types in primary-key
+order → seats. Booking locks ticket types, then seats, so the two never wait on each other in a circle.
+"""
 
 import string
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
-from django.db.models import Count, Q
+from django.core.exceptions import ValidationError
+from django.db import OperationalError, connection, transaction
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.errors import Busy, NotFound
 from core.services import audit_record
-from events.errors import EventNotEditable, SeatMapInUse
+from events.errors import CapacityBelowSold, EventNotEditable, SeatMapInUse
 from events.models import Event, Seat, SeatMap, SeatRow, SeatSection, TicketType
+from events.selectors.seating import seat_ids_taken
+
+MAX_ROWS = 60
+MAX_SEATS_PER_ROW = 80
+MAX_SEATS_PER_EVENT = 5_000
+MAX_SECTIONS = 20
+MAX_NAME_LENGTH = 60
+MAX_STAGE_LABEL_LENGTH = 40
+LOCK_TIMEOUT = "3s"
 
 
 @dataclass(frozen=True)
@@ -47,44 +64,193 @@ def seated_capacity_sync(*, event: Event) -> None:
             ticket_type.save(update_fields=["capacity", "updated_at"])
 
 
+# --- checks and locks ------------------------------------------------------------------------------
+
+
+def _check_event_open(event: Event, *, now: datetime) -> None:
+    if event.status in (Event.Status.CANCELLED, Event.Status.ENDED) or event.ends_at <= now:
+        raise EventNotEditable(_("This event is over or cancelled, so its seat map can no longer be changed."))
+
+
+def _check_name(name: str, *, field: str = "name", max_length: int = MAX_NAME_LENGTH) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({field: _("Enter a name.")})
+    if len(name) > max_length:
+        raise ValidationError({field: _("Use at most %(max)s characters.") % {"max": max_length}})
+    return name
+
+
+def _check_grid(*, rows: int, seats_per_row: int) -> None:
+    errors = {}
+    if not 1 <= rows <= MAX_ROWS:
+        errors["rows"] = _("A section has between 1 and %(max)s rows.") % {"max": MAX_ROWS}
+    if not 1 <= seats_per_row <= MAX_SEATS_PER_ROW:
+        errors["seats_per_row"] = _("A row has between 1 and %(max)s seats.") % {"max": MAX_SEATS_PER_ROW}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_seat_total(total: int) -> None:
+    if total > MAX_SEATS_PER_EVENT:
+        raise ValidationError(
+            _("A seat map holds at most %(max)s seats; this one would have %(total)s.")
+            % {"max": f"{MAX_SEATS_PER_EVENT:,}", "total": f"{total:,}"}
+        )
+
+
+def _check_zone(ticket_type: TicketType | None, *, event: Event) -> None:
+    if ticket_type is not None and ticket_type.event_id != event.pk:
+        raise ValidationError({"ticket_type": _("Choose a ticket type of this event.")})
+
+
+def _check_zones_unused(ticket_types: Collection[TicketType], *, message: str) -> None:
+    """Refuse while any of these price zones has tickets sold or held.
+
+    Seat-level sold state arrives with booking; until then a zone with any sale protects all of its seats.
+    """
+    if any(ticket_type.sold or ticket_type.held for ticket_type in ticket_types):
+        raise SeatMapInUse(message)
+
+
+def _check_seats_free(*, event: Event, seats: QuerySet[Seat], message: str) -> None:
+    """Refuse when any of these seats is sold or held (``seat_ids_taken`` is the booking seam)."""
+    taken = seat_ids_taken(event=event)
+    if taken and seats.filter(pk__in=taken).exists():
+        raise SeatMapInUse(message)
+
+
+def _lock_timeout() -> None:
+    """Wait at most LOCK_TIMEOUT for a row lock (PostgreSQL); a busy map answers Busy instead of hanging."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+
+
+def _locked(queryset):
+    try:
+        return list(queryset)
+    except OperationalError as exc:
+        raise Busy(_("Someone else is changing this seat map or selling its seats. Try again in a moment.")) from exc
+
+
+def _event_for_update(event: Event) -> Event:
+    _lock_timeout()
+    return _locked(Event.objects.select_for_update().filter(pk=event.pk))[0]
+
+
+def _seat_map_for_update(event: Event) -> SeatMap:
+    """Lock the event's seat map: every structural edit of one map runs one after the other.
+
+    Raises: NotFound when the event has no seat map, Busy.
+    """
+    _lock_timeout()
+    seat_maps = _locked(
+        SeatMap.objects.select_for_update(of=("self",)).select_related("event").filter(event_id=event.pk)
+    )
+    if not seat_maps:
+        raise NotFound(_("This event has no seat map yet."))
+    return seat_maps[0]
+
+
+def _zones_for_update(event: Event, *, also: Collection[int] = ()) -> dict[int, TicketType]:
+    """Lock the event's price-zone ticket types (and ``also``) in primary-key order, as booking does."""
+    zoned = SeatSection.objects.filter(seat_map__event=event, ticket_type__isnull=False).values("ticket_type")
+    return {
+        ticket_type.pk: ticket_type
+        for ticket_type in _locked(
+            TicketType.objects.select_for_update()
+            .filter(Q(pk__in=zoned) | Q(pk__in=list(also)), event=event)
+            .order_by("pk")
+        )
+    }
+
+
+def _zone_capacity_sync(*, event: Event, former_zone_ids: Collection[int]) -> None:
+    """Sync the zones; a ticket type that lost its last section keeps no seats, so nothing more can sell."""
+    seated_capacity_sync(event=event)
+    still_zoned = SeatSection.objects.filter(seat_map__event=event, ticket_type__isnull=False).values("ticket_type")
+    TicketType.objects.filter(event=event, pk__in=list(former_zone_ids), sold=0, held=0).exclude(
+        pk__in=still_zoned
+    ).update(capacity=0)
+
+
+def _seat_count(event: Event) -> int:
+    return Seat.objects.filter(row__section__seat_map__event=event, is_removed=False).count()
+
+
+def _grid_count(event: Event) -> int:
+    """Seat positions on the map, removed ones included: the size limit counts the whole grid."""
+    return Seat.objects.filter(row__section__seat_map__event=event).count()
+
+
+def _section_create(*, seat_map: SeatMap, spec: SectionSpec, name: str, position: int) -> tuple[SeatSection, int]:
+    section = SeatSection.objects.create(seat_map=seat_map, name=name, position=position, ticket_type=spec.ticket_type)
+    rows = SeatRow.objects.bulk_create(
+        SeatRow(section=section, label=row_label(index), position=index) for index in range(spec.rows)
+    )
+    seats = [
+        Seat(row=row, number=number, position=number - 1) for row in rows for number in range(1, spec.seats_per_row + 1)
+    ]
+    Seat.objects.bulk_create(seats, batch_size=1000)
+    return section, len(seats)
+
+
+# --- use cases -------------------------------------------------------------------------------------
+
+
 @transaction.atomic
 def seat_map_generate(
     *, event: Event, sections: Sequence[SectionSpec], actor: User, now: datetime, stage_label: str = "Stage"
 ) -> SeatMap:
     """Replace the event's seat map with a fresh grid of sections, rows and seats.
 
-    Raises: EventNotEditable, SeatMapInUse (seats already sold or held).
+    Locks: the event, its current seat map, then the old and new price zones (pk order) until commit.
+    Raises: EventNotEditable, SeatMapInUse (seats already sold or held), ValidationError (names, limits,
+    a ticket type of another event), Busy.
     """
-    if event.status in (Event.Status.CANCELLED, Event.Status.ENDED):
-        raise EventNotEditable()
-    zoned = TicketType.objects.filter(event=event, seat_sections__isnull=False)
-    if any(ticket_type.sold or ticket_type.held for ticket_type in zoned):
-        raise SeatMapInUse()
+    stage_label = _check_name(stage_label, field="stage_label", max_length=MAX_STAGE_LABEL_LENGTH)
+    names = _validate_specs(sections, event=event)
+    event = _event_for_update(event)
+    _check_event_open(event, now=now)
+    _locked(SeatMap.objects.select_for_update().filter(event=event))
+    zones = _zones_for_update(event, also={spec.ticket_type.pk for spec in sections if spec.ticket_type})
+    former_zone_ids = set(
+        SeatSection.objects.filter(seat_map__event=event, ticket_type__isnull=False).values_list(
+            "ticket_type", flat=True
+        )
+    )
+    message = _("Seats of this map have been sold or reserved, so it cannot be regenerated.")
+    _check_zones_unused([zones[pk] for pk in former_zone_ids], message=message)
+    _check_seats_free(event=event, seats=Seat.objects.filter(row__section__seat_map__event=event), message=message)
     SeatMap.objects.filter(event=event).delete()
     seat_map = SeatMap.objects.create(event=event, stage_label=stage_label)
-    seats = []
-    for section_index, spec in enumerate(sections):
-        section = SeatSection.objects.create(
-            seat_map=seat_map, name=spec.name.strip(), position=section_index, ticket_type=spec.ticket_type
-        )
-        rows = SeatRow.objects.bulk_create(
-            SeatRow(section=section, label=row_label(index), position=index) for index in range(spec.rows)
-        )
-        seats += [
-            Seat(row=row, number=number, position=number - 1)
-            for row in rows
-            for number in range(1, spec.seats_per_row + 1)
-        ]
-    Seat.objects.bulk_create(seats, batch_size=1000)
-    seated_capacity_sync(event=event)
+    seats = 0
+    for position, (spec, name) in enumerate(zip(sections, names, strict=True)):
+        seats += _section_create(seat_map=seat_map, spec=spec, name=name, position=position)[1]
+    _zone_capacity_sync(event=event, former_zone_ids=former_zone_ids)
     audit_record(
         actor=actor,
         action="seat_map.generated",
         target=event,
-        data={"sections": [spec.name for spec in sections], "seats": len(seats)},
+        data={"sections": names, "seats": seats},
         now=now,
     )
     return seat_map
+
+
+def _validate_specs(sections: Sequence[SectionSpec], *, event: Event) -> list[str]:
+    if not 1 <= len(sections) <= MAX_SECTIONS:
+        raise ValidationError(_("A seat map has between 1 and %(max)s sections.") % {"max": MAX_SECTIONS})
+    names = []
+    for spec in sections:
+        names.append(_check_name(spec.name))
+        _check_grid(rows=spec.rows, seats_per_row=spec.seats_per_row)
+        _check_zone(spec.ticket_type, event=event)
+    if len({name.casefold() for name in names}) != len(names):
+        raise ValidationError(_("Give every section its own name."))
+    _check_seat_total(sum(spec.rows * spec.seats_per_row for spec in sections))
+    return names
 
 
 def seat_map_copy(*, seat_map: SeatMap, to_event: Event, ticket_types: dict[int, TicketType]) -> SeatMap:
@@ -92,12 +258,264 @@ def seat_map_copy(*, seat_map: SeatMap, to_event: Event, ticket_types: dict[int,
     copy = SeatMap.objects.create(event=to_event, stage_label=seat_map.stage_label)
     for section in seat_map.sections.all():
         new_section = SeatSection.objects.create(
-            seat_map=copy, name=section.name, position=section.position, ticket_type=ticket_types.get(section.ticket_type_id)
+            seat_map=copy,
+            name=section.name,
+            position=section.position,
+            ticket_type=ticket_types.get(section.ticket_type_id),
         )
-        for row in section.rows.all():
-            new_row = SeatRow.objects.create(section=new_section, label=row.label, position=row.position)
-            Seat.objects.bulk_create(
+        rows = list(section.rows.all())
+        new_rows = SeatRow.objects.bulk_create(
+            SeatRow(section=new_section, label=row.label, position=row.position) for row in rows
+        )
+        Seat.objects.bulk_create(
+            (
                 Seat(row=new_row, number=seat.number, position=seat.position, is_removed=seat.is_removed)
+                for row, new_row in zip(rows, new_rows, strict=True)
                 for seat in row.seats.all()
-            )
+            ),
+            batch_size=1000,
+        )
     return copy
+
+
+@transaction.atomic(durable=True)
+def section_add(*, event: Event, spec: SectionSpec, actor: User, now: datetime) -> SeatSection:
+    """Append a new grid section (behind the others) to the event's existing seat map.
+
+    Locks: the seat map, then its price zones and the new one (pk order) until commit.
+    Raises: NotFound (no seat map yet), EventNotEditable, ValidationError (name taken, limits, zone), Busy.
+    """
+    name = _check_name(spec.name)
+    _check_grid(rows=spec.rows, seats_per_row=spec.seats_per_row)
+    _check_zone(spec.ticket_type, event=event)
+    seat_map = _seat_map_for_update(event)
+    _check_event_open(seat_map.event, now=now)
+    _zones_for_update(event, also=[spec.ticket_type.pk] if spec.ticket_type else [])
+    sections = SeatSection.objects.filter(seat_map=seat_map)
+    if sections.count() >= MAX_SECTIONS:
+        raise ValidationError(_("A seat map has at most %(max)s sections.") % {"max": MAX_SECTIONS})
+    if sections.filter(name__iexact=name).exists():
+        raise ValidationError({"name": _("Another section is already called “%(name)s”.") % {"name": name}})
+    _check_seat_total(_grid_count(event) + spec.rows * spec.seats_per_row)
+    position = (sections.aggregate(last=Max("position"))["last"] or 0) + 1
+    section, seats = _section_create(seat_map=seat_map, spec=spec, name=name, position=position)
+    seated_capacity_sync(event=event)
+    audit_record(
+        actor=actor, action="seat_map.section_added", target=event, data={"section": name, "seats": seats}, now=now
+    )
+    return section
+
+
+@transaction.atomic(durable=True)
+def section_rename(*, section: SeatSection, name: str, actor: User, now: datetime) -> SeatSection:
+    """Give a section another name, unique within its map (case-insensitively).
+
+    Locks: the seat map until commit.
+    Raises: EventNotEditable, ValidationError (empty, too long or taken name), Busy.
+    """
+    name = _check_name(name)
+    seat_map = _seat_map_for_update(section.seat_map.event)
+    _check_event_open(seat_map.event, now=now)
+    section = SeatSection.objects.get(pk=section.pk, seat_map=seat_map)
+    if SeatSection.objects.filter(seat_map=seat_map, name__iexact=name).exclude(pk=section.pk).exists():
+        raise ValidationError({"name": _("Another section is already called “%(name)s”.") % {"name": name}})
+    old_name = section.name
+    if name != old_name:
+        section.name = name
+        section.save(update_fields=["name"])
+        audit_record(
+            actor=actor,
+            action="seat_map.section_renamed",
+            target=seat_map.event,
+            data={"from": old_name, "to": name},
+            now=now,
+        )
+    return section
+
+
+@transaction.atomic(durable=True)
+def section_assign_zone(
+    *, section: SeatSection, ticket_type: TicketType | None, actor: User, now: datetime
+) -> SeatSection:
+    """Price a section by a ticket type of the same event (or by none), then sync the zones' capacities.
+
+    Locks: the seat map, then the event's price zones and ``ticket_type`` (pk order) until commit.
+    Raises: EventNotEditable, SeatMapInUse (the current zone has tickets sold or held), CapacityBelowSold
+    (the new zone sold more than it would have seats), ValidationError (a ticket type of another event), Busy.
+    """
+    event = section.seat_map.event
+    _check_zone(ticket_type, event=event)
+    seat_map = _seat_map_for_update(event)
+    _check_event_open(seat_map.event, now=now)
+    zones = _zones_for_update(event, also=[ticket_type.pk] if ticket_type else [])
+    section = SeatSection.objects.get(pk=section.pk, seat_map=seat_map)
+    new_zone_id = ticket_type.pk if ticket_type else None
+    if section.ticket_type_id == new_zone_id:
+        return section
+    if section.ticket_type_id:
+        _check_zones_unused(
+            [zones[section.ticket_type_id]],
+            message=_("Tickets of this section's price zone have been sold or reserved, so its zone cannot change."),
+        )
+    if ticket_type is not None:
+        zone = zones[ticket_type.pk]
+        seats = Seat.objects.filter(
+            Q(row__section__ticket_type=zone) | Q(row__section=section), is_removed=False
+        ).count()
+        if seats < zone.sold + zone.held:
+            raise CapacityBelowSold(
+                _("%(zone)s has %(count)s tickets sold or reserved, more than the %(seats)s seats it would have.")
+                % {"zone": zone.name, "count": zone.sold + zone.held, "seats": seats}
+            )
+    former_zone_id = section.ticket_type_id
+    section.ticket_type = ticket_type
+    section.save(update_fields=["ticket_type"])
+    _zone_capacity_sync(event=event, former_zone_ids=[former_zone_id] if former_zone_id else [])
+    audit_record(
+        actor=actor,
+        action="seat_map.section_zoned",
+        target=event,
+        data={"section": section.name, "from": former_zone_id, "to": new_zone_id},
+        now=now,
+    )
+    return section
+
+
+@transaction.atomic(durable=True)
+def section_delete(*, section: SeatSection, actor: User, now: datetime) -> bool:
+    """Delete a section with its rows and seats; deleting the last one deletes the whole map.
+
+    Returns whether the seat map is gone.
+    Locks: the seat map, then the event's price zones (pk order) until commit.
+    Raises: EventNotEditable, SeatMapInUse (its zone has tickets sold or held), Busy.
+    """
+    event = section.seat_map.event
+    seat_map = _seat_map_for_update(event)
+    _check_event_open(seat_map.event, now=now)
+    zones = _zones_for_update(event)
+    section = SeatSection.objects.get(pk=section.pk, seat_map=seat_map)
+    message = _("Tickets of this section's price zone have been sold or reserved, so it cannot be deleted.")
+    if section.ticket_type_id:
+        _check_zones_unused([zones[section.ticket_type_id]], message=message)
+    _check_seats_free(event=event, seats=Seat.objects.filter(row__section=section), message=message)
+    name, former_zone_id = section.name, section.ticket_type_id
+    section.delete()
+    map_deleted = not SeatSection.objects.filter(seat_map=seat_map).exists()
+    if map_deleted:
+        seat_map.delete()
+    _zone_capacity_sync(event=event, former_zone_ids=[former_zone_id] if former_zone_id else [])
+    audit_record(
+        actor=actor,
+        action="seat_map.section_deleted",
+        target=event,
+        data={"section": name, "map_deleted": map_deleted},
+        now=now,
+    )
+    return map_deleted
+
+
+@transaction.atomic(durable=True)
+def row_add(*, section: SeatSection, actor: User, now: datetime) -> SeatRow:
+    """Add a row behind a section's last one, as wide as its widest row.
+
+    Locks: the seat map, then the event's price zones (pk order) until commit.
+    Raises: EventNotEditable, ValidationError (row or seat limits), Busy.
+    """
+    event = section.seat_map.event
+    seat_map = _seat_map_for_update(event)
+    _check_event_open(seat_map.event, now=now)
+    _zones_for_update(event)
+    section = SeatSection.objects.get(pk=section.pk, seat_map=seat_map)
+    rows = SeatRow.objects.filter(section=section)
+    if rows.count() >= MAX_ROWS:
+        raise ValidationError(_("A section has at most %(max)s rows.") % {"max": MAX_ROWS})
+    width = Seat.objects.filter(row__section=section).aggregate(width=Max("position"))["width"]
+    width = 1 if width is None else width + 1
+    _check_seat_total(_grid_count(event) + width)
+    position = (rows.aggregate(last=Max("position"))["last"] or 0) + 1
+    label = row_label(position)
+    while rows.filter(label=label).exists():
+        position += 1
+        label = row_label(position)
+    row = SeatRow.objects.create(section=section, label=label, position=position)
+    Seat.objects.bulk_create(Seat(row=row, number=index + 1, position=index) for index in range(width))
+    seated_capacity_sync(event=event)
+    audit_record(
+        actor=actor, action="seat_map.row_added", target=event, data={"section": section.name, "row": label}, now=now
+    )
+    return row
+
+
+@transaction.atomic(durable=True)
+def row_remove(*, section: SeatSection, actor: User, now: datetime) -> None:
+    """Remove a section's last row (the one furthest from the stage).
+
+    Locks: the seat map, then the event's price zones (pk order) until commit.
+    Raises: EventNotEditable, SeatMapInUse (its zone has tickets sold or held), ValidationError (the only
+    row: delete the section instead), Busy.
+    """
+    event = section.seat_map.event
+    seat_map = _seat_map_for_update(event)
+    _check_event_open(seat_map.event, now=now)
+    zones = _zones_for_update(event)
+    section = SeatSection.objects.get(pk=section.pk, seat_map=seat_map)
+    rows = list(SeatRow.objects.filter(section=section).order_by("-position", "-id")[:2])
+    if len(rows) < 2:
+        raise ValidationError(_("This is the section's only row. Delete the section instead."))
+    row = rows[0]
+    message = _("Tickets of this section's price zone have been sold or reserved, so its rows cannot be removed.")
+    if section.ticket_type_id:
+        _check_zones_unused([zones[section.ticket_type_id]], message=message)
+    _check_seats_free(event=event, seats=Seat.objects.filter(row=row), message=message)
+    row.delete()
+    seated_capacity_sync(event=event)
+    audit_record(
+        actor=actor,
+        action="seat_map.row_removed",
+        target=event,
+        data={"section": section.name, "row": row.label},
+        now=now,
+    )
+
+
+@transaction.atomic(durable=True)
+def seat_toggle_removed(*, seat: Seat, removed: bool, actor: User, now: datetime) -> Seat:
+    """Mark a seat removed (an aisle, a pillar) or put it back, then sync its zone's capacity.
+
+    Takes the wanted state rather than flipping, so a double click or a retried request changes nothing more.
+    Locks: the seat map, then the event's price zones (pk order) until commit.
+    Raises: EventNotEditable, SeatMapInUse (the seat is sold or held), CapacityBelowSold (its zone would
+    have fewer seats than tickets sold or held), Busy.
+    """
+    event = seat.row.section.seat_map.event
+    seat_map = _seat_map_for_update(event)
+    _check_event_open(seat_map.event, now=now)
+    zones = _zones_for_update(event)
+    seat = Seat.objects.select_related("row__section").get(pk=seat.pk, row__section__seat_map=seat_map)
+    if seat.is_removed == removed:
+        return seat
+    if removed:
+        _check_seats_free(
+            event=event,
+            seats=Seat.objects.filter(pk=seat.pk),
+            message=_("This seat has been sold or reserved, so it cannot be removed."),
+        )
+        zone = zones.get(seat.row.section.ticket_type_id)
+        if zone is not None:
+            seats = Seat.objects.filter(row__section__ticket_type=zone, is_removed=False).count()
+            if seats - 1 < zone.sold + zone.held:
+                raise CapacityBelowSold(
+                    _("%(zone)s has %(count)s tickets sold or reserved, so it cannot lose another seat.")
+                    % {"zone": zone.name, "count": zone.sold + zone.held}
+                )
+    seat.is_removed = removed
+    seat.save(update_fields=["is_removed"])
+    seated_capacity_sync(event=event)
+    audit_record(
+        actor=actor,
+        action="seat_map.seat_removed" if removed else "seat_map.seat_restored",
+        target=event,
+        data={"section": seat.row.section.name, "row": seat.row.label, "seat": seat.number},
+        now=now,
+    )
+    return seat

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 
 from accounts.models import User
 from core.services import audit_record
@@ -62,6 +63,11 @@ def ticket_type_update(*, ticket_type: TicketType, actor: User, data: dict, now:
     changed = [field for field in TICKET_TYPE_FIELDS if field in data and getattr(ticket_type, field) != data[field]]
     for field in changed:
         setattr(ticket_type, field, data[field])
+    if "pool" in changed and (ticket_type.sold or ticket_type.held):
+        # The shared capacity counts these tickets; moving them would leave its counters wrong.
+        raise TicketTypeInUse(
+            "Tickets of this type have been sold or reserved, so it cannot move to another shared capacity."
+        )
     if ticket_type.capacity < ticket_type.sold + ticket_type.held:
         raise CapacityBelowSold(
             f"{ticket_type.sold + ticket_type.held} tickets are sold or reserved; the capacity cannot be lower."
@@ -83,8 +89,16 @@ def ticket_type_delete(*, ticket_type: TicketType, actor: User, now: datetime) -
     ticket_type = TicketType.objects.select_for_update().get(pk=ticket_type.pk)
     if ticket_type.sold or ticket_type.held:
         raise TicketTypeInUse()
-    audit_record(actor=actor, action="ticket_type.deleted", target=ticket_type, data={"name": ticket_type.name}, now=now)
-    ticket_type.delete()
+    audit_record(
+        actor=actor, action="ticket_type.deleted", target=ticket_type, data={"name": ticket_type.name}, now=now
+    )
+    try:
+        ticket_type.delete()
+    except ProtectedError as exc:
+        # Nothing sold now, but orders or reservations (expired, refunded) still point at it.
+        raise TicketTypeInUse(
+            "Orders or reservations were made for this ticket type, so it cannot be deleted. End its sales instead."
+        ) from exc
 
 
 @transaction.atomic

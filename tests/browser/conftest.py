@@ -1,10 +1,8 @@
 """Browser tests: pytest-playwright drives Debian's Chromium against pytest-django's live server.
 
-Playwright's sync API runs an asyncio loop in the test thread, so Django refuses ORM calls there
-unless DJANGO_ALLOW_ASYNC_UNSAFE is set. It is set only while a browser test runs (see
-``pytest_runtest_protocol`` below): set at import time, it leaked into the whole pytest process and
-into the subprocesses other tests start, and ``manage.py check --deploy`` fails with async.E001
-when it sees the variable (core/tests/test_deploy_settings.py).
+Playwright's sync API runs an asyncio loop in the test thread for the rest of the session, so Django
+refuses ORM calls there unless DJANGO_ALLOW_ASYNC_UNSAFE is set; the root conftest.py sets it for the
+whole test session (the deploy-check test removes it from the environment of its subprocess).
 
 The live server runs in another thread of this process: tests that touch the database need
 ``@pytest.mark.django_db(transaction=True)``.
@@ -17,7 +15,6 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DESKTOP_VIEWPORT = {"width": 1366, "height": 900}
@@ -41,25 +38,6 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.browser)
         if skip is not None:
             item.add_marker(skip)
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_protocol(item, nextitem):
-    """Allow the ORM next to Playwright's loop for the setup, call and teardown of each test of this
-    folder (the session fixtures it starts included), and only then: pytest-django runs transactional
-    tests first, so a session-wide setting would still be there for the rest of the run.
-    pytest calls this hook for every item of the session, hence the folder check."""
-    if not _in_this_folder(item):
-        return (yield)
-    previous = os.environ.get(ASYNC_UNSAFE)
-    os.environ[ASYNC_UNSAFE] = "true"
-    try:
-        return (yield)
-    finally:
-        if previous is None:
-            os.environ.pop(ASYNC_UNSAFE, None)
-        else:
-            os.environ[ASYNC_UNSAFE] = previous
 
 
 @pytest.fixture(scope="session")

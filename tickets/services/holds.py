@@ -12,6 +12,7 @@ from django.db.models import F, Sum
 
 from accounts.models import User
 from events.models import CapacityPool, Event, Seat, TicketType
+from events.pricing import unit_price
 from tickets import locks
 from tickets.errors import (
     InvalidSelection,
@@ -22,7 +23,6 @@ from tickets.errors import (
     SoldOut,
 )
 from tickets.models import Hold, HoldLine, SeatReservation, Ticket
-from tickets.pricing import unit_price
 
 HOLD_TTL = timedelta(minutes=getattr(settings, "HOLD_TTL_MINUTES", 10))
 
@@ -39,6 +39,8 @@ def _validate_request(*, buyer: User, event: Event, lines: Sequence[LineRequest]
         raise NotVerified()
     if event.status != Event.Status.PUBLISHED or event.ends_at <= now:
         raise SalesClosed()
+    if event.requires_approval:
+        raise SalesClosed("This event takes applications: the organizer approves each attendee.")
     requested = defaultdict(int)
     seats = defaultdict(list)
     for line in lines:

@@ -39,7 +39,10 @@ def order_checkout(
         existing = Order.objects.filter(buyer=buyer, idempotency_key=idempotency_key).first()
         if existing:
             return existing
-    hold = Hold.objects.select_for_update().select_related("event").filter(pk=hold.pk, buyer=buyer).first()
+    # of=("self",): lock the hold only. Without it the joined event row is locked FOR UPDATE too, which
+    # serialises every checkout of the event and blocks the FK inserts of concurrent holds (a deadlock
+    # with a free checkout, which goes on to lock ticket types).
+    hold = Hold.objects.select_for_update(of=("self",)).select_related("event").filter(pk=hold.pk, buyer=buyer).first()
     if hold is None:
         raise HoldExpired()
     if hold.status == Hold.Status.CHECKED_OUT:
@@ -157,8 +160,9 @@ def order_mark_paid_locked(*, order: Order, now: datetime) -> PaymentOutcome:
             ]
         )
     order.tickets.update(status=Ticket.Status.VALID)
-    order.status, order.paid_at = Order.Status.PAID, now
-    order.save(update_fields=["status", "paid_at", "updated_at"])
+    # A late payment can revive an order the buyer had abandoned: it is no longer cancelled.
+    order.status, order.paid_at, order.cancelled_at = Order.Status.PAID, now, None
+    order.save(update_fields=["status", "paid_at", "cancelled_at", "updated_at"])
     return PaymentOutcome(order=order, newly_paid=True)
 
 
@@ -170,6 +174,37 @@ def order_mark_paid(*, order_id: int, now: datetime) -> PaymentOutcome:
     """
     order = Order.objects.select_for_update().get(pk=order_id)
     return order_mark_paid_locked(order=order, now=now)
+
+
+@transaction.atomic
+def order_mark_refunded(*, order_id: int, now: datetime) -> bool:
+    """Refund a paid order in full: its valid tickets stop working at once and their capacity and seats
+    return to sale. The money itself goes back through ``payments``. Returns False if the order is not paid.
+
+    Locks: the order, then its shared capacities and ticket types (pk order).
+    """
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.status != Order.Status.PAID:
+        return False
+    valid = order.tickets.filter(status=Ticket.Status.VALID)
+    by_type = defaultdict(int)
+    for type_pk in valid.values_list("ticket_type_id", flat=True):
+        by_type[type_pk] += 1
+    by_pool = defaultdict(int)
+    for type_pk, pool_pk in TicketType.objects.filter(pk__in=by_type, pool__isnull=False).values_list("pk", "pool_id"):
+        by_pool[pool_pk] += by_type[type_pk]
+    locks.set_lock_timeout()
+    locks.pools_for_update(ids=by_pool)
+    locks.ticket_types_for_update(ids=by_type)
+    for type_pk, quantity in by_type.items():
+        TicketType.objects.filter(pk=type_pk).update(sold=F("sold") - quantity)
+    for pool_pk, quantity in by_pool.items():
+        CapacityPool.objects.filter(pk=pool_pk).update(sold=F("sold") - quantity)
+    SeatReservation.objects.filter(ticket__order=order).delete()
+    valid.update(status=Ticket.Status.REFUNDED)
+    order.status = Order.Status.REFUNDED
+    order.save(update_fields=["status", "updated_at"])
+    return True
 
 
 def _order_release_locked(*, order: Order, status: str, now: datetime) -> None:

@@ -182,3 +182,23 @@ def test_same_idempotency_key_returns_the_same_hold():
 
     assert first.pk == second.pk
     assert TicketType.objects.get(pk=ticket_type.pk).held == 2
+
+
+def test_held_and_sold_seats_show_as_taken_and_expired_ones_do_not():
+    from events.selectors.seating import seat_ids_taken
+    from events.services.seat_maps import SectionSpec, seat_map_generate
+
+    event = EventFactory()
+    ticket_type = TicketTypeFactory(event=event, capacity=0)
+    seat_map_generate(
+        event=event, sections=[SectionSpec("Stalls", 1, 4, ticket_type)], actor=event.organizer, now=timezone.now()
+    )
+    seats = list(event.seat_map.sections.get().rows.get().seats.values_list("pk", flat=True))
+    now = timezone.now()
+    hold_create(buyer=UserFactory(), event=event, lines=[LineRequest(ticket_type.pk, 0, tuple(seats[:2]))], now=now)
+
+    taken_now = seat_ids_taken(event=event, now=now)
+    taken_later = seat_ids_taken(event=event, now=now + timedelta(minutes=11))
+
+    assert taken_now == frozenset(seats[:2])
+    assert taken_later == frozenset()

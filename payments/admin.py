@@ -1,0 +1,153 @@
+"""Moderation of payments. Nothing here edits money by hand: refunds go through payment_refund_full (audited)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from core.errors import DomainError
+from core.http import client_ip
+from payments.models import Payment, Refund, WebhookEvent
+from payments.services.refunds import payment_refund_committed, payment_refund_full
+from tickets.models import Order
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the payment services; admins look, they do not edit."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    extra = 0
+    can_delete = False
+    fields = [
+        "id",
+        "amount",
+        "status",
+        "kind",
+        "reason",
+        "requested_by",
+        "provider_refund_id",
+        "attempts",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RefundReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (kept in the audit log)"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["id", "order_code", "buyer_email", "provider", "amount", "currency", "status", "created_at"]
+    list_filter = ["status", "provider", "currency", "created_at"]
+    search_fields = ["order__code", "order__buyer__email", "provider_payment_id"]
+    list_select_related = ["order", "order__buyer"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "order",
+        "provider",
+        "amount",
+        "currency",
+        "status",
+        "provider_payment_id",
+        "failure_code",
+        "failure_message",
+        "created_at",
+        "updated_at",
+        "succeeded_at",
+    ]
+    exclude = ["client_secret", "idempotency_key"]
+    inlines = [RefundInline]
+    actions = ["refund_in_full"]
+
+    @admin.display(description=_("order"), ordering="order__code")
+    def order_code(self, obj: Payment) -> str:
+        return obj.order.code
+
+    @admin.display(description=_("buyer"), ordering="order__buyer__email")
+    def buyer_email(self, obj: Payment) -> str:
+        return obj.order.buyer.email
+
+    def has_refund_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_admin
+
+    @admin.action(description=_("Refund in full (the whole order)"), permissions=["refund"])
+    def refund_in_full(self, request, queryset: QuerySet[Payment]):
+        """Ask for a reason on a confirmation page, then refund each selected payment's order in full."""
+        orders = list(Order.objects.filter(pk__in=queryset.values("order_id")).select_related("buyer", "event"))
+        form = RefundReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            refunded, now = 0, timezone.now()
+            for order in orders:
+                try:
+                    payment_refund_full(
+                        order=order,
+                        actor=request.user,
+                        reason=form.cleaned_data["reason"],
+                        now=now,
+                        ip_address=client_ip(request),
+                    )
+                    refunded += 1
+                except DomainError as exc:
+                    self.message_user(request, f"{order.code}: {exc.message}", messages.WARNING)
+            if refunded:
+                self.message_user(
+                    request,
+                    ngettext("%(count)d order is being refunded.", "%(count)d orders are being refunded.", refunded)
+                    % {"count": refunded},
+                    messages.SUCCESS,
+                )
+            return None
+        rows = []
+        for order in orders:
+            kept = list(order.payments.filter(status__in=[Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED]))
+            rows.append({"order": order, "amount": sum(p.amount - payment_refund_committed(payment=p) for p in kept)})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Refund in full"),
+            "opts": self.model._meta,
+            "rows": rows,
+            "form": form,
+            "queryset": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/payments/payment/refund_in_full.html", context)
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ["id", "payment", "amount", "status", "kind", "requested_by", "attempts", "created_at"]
+    list_filter = ["status", "kind", "created_at"]
+    search_fields = ["payment__order__code", "payment__order__buyer__email", "provider_refund_id"]
+    list_select_related = ["payment", "requested_by"]
+    exclude = ["idempotency_key", "claimed_at"]
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    list_display = ["event_id", "type", "provider", "received_at", "processed_at", "attempts"]
+    list_filter = ["provider", "type", ("processed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["event_id"]
+    date_hierarchy = "received_at"
