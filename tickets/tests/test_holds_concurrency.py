@@ -62,3 +62,37 @@ def test_the_same_order_paid_10_times_at_once_sells_one_set_of_tickets(race):
     ticket_type.refresh_from_db()
     assert (ticket_type.sold, ticket_type.held) == (3, 0)
     assert order.tickets.count() == 3
+
+
+def test_60_buyers_choosing_overlapping_seats_never_get_the_same_seat(race):
+    from events.services.seat_maps import SectionSpec, seat_map_generate
+    from tickets.errors import SeatTaken
+    from tickets.models import SeatReservation
+
+    event = EventFactory()
+    ticket_type = TicketTypeFactory(event=event, capacity=0)
+    seat_map_generate(
+        event=event, sections=[SectionSpec("Stalls", 2, 10, ticket_type)], actor=event.organizer, now=timezone.now()
+    )
+    seats = list(
+        event.seat_map.sections.get()
+        .rows.order_by("position")
+        .values_list("seats__pk", flat=True)
+        .order_by("seats__pk")
+    )
+    buyers = UserFactory.create_batch(60)
+
+    def choose_two(i: int):
+        pair = (seats[i % 20], seats[(i + 1) % 20])
+        return hold_create(
+            buyer=buyers[i], event=event, lines=[LineRequest(ticket_type.pk, 0, pair)], now=timezone.now()
+        )
+
+    results = race(choose_two, n=60)
+
+    holds = [result for result in results if isinstance(result, Hold)]
+    assert all(isinstance(result, (Hold, SeatTaken, SoldOut)) for result in results), results
+    reserved = list(SeatReservation.objects.filter(event=event).values_list("seat_id", flat=True))
+    assert len(reserved) == len(set(reserved)) == 2 * len(holds)
+    assert 1 <= len(holds) <= 10
+    assert TicketType.objects.get(pk=ticket_type.pk).held == 2 * len(holds)
