@@ -252,6 +252,11 @@ STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # localstripe in tests
 
+# --- Tickets ---
+# Derives every event's Ed25519 ticket-signing key (tickets/signing.py). Never rotate it casually:
+# codes already issued would stop verifying.
+TICKET_SIGNING_SECRET = env.str("TICKET_SIGNING_SECRET", default="")
+
 # --- Files -----------------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
