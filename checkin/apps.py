@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class CheckinConfig(AppConfig):
     name = "checkin"
-    verbose_name = _("Checkin")
+    verbose_name = _("Check-in")

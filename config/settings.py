@@ -196,6 +196,7 @@ REST_FRAMEWORK = {
         "auth": env.str("THROTTLE_AUTH", default="20/min"),
         "otp": env.str("THROTTLE_OTP", default="10/min"),
         "checkout": env.str("THROTTLE_CHECKOUT", default="60/min"),
+        "checkin": env.str("THROTTLE_CHECKIN", default="1200/min"),
         "user": env.str("THROTTLE_USER", default="600/min"),
         "anon": env.str("THROTTLE_ANON", default="300/min"),
     },
@@ -256,6 +257,9 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # localstripe in tests
 # Derives every event's Ed25519 ticket-signing key (tickets/signing.py). Never rotate it casually:
 # codes already issued would stop verifying.
 TICKET_SIGNING_SECRET = env.str("TICKET_SIGNING_SECRET", default="")
+HOLD_TTL_MINUTES = env.int("HOLD_TTL_MINUTES", default=10)  # how long chosen tickets stay reserved
+BOOKING_LOCK_TIMEOUT_MS = env.int("BOOKING_LOCK_TIMEOUT_MS", default=3000)  # then "busy, try again" (409)
+CHECKIN_OPENS_HOURS_BEFORE = env.int("CHECKIN_OPENS_HOURS_BEFORE", default=6)  # earlier scans: not_yet_valid
 
 # --- Files -----------------------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("events.api.urls")),
     path("", include("tickets.api.urls")),
     path("", include("payments.api.urls")),
+    path("checkin/", include("checkin.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,8 @@ urlpatterns = [
     path("events/", include(("events.urls.public", "events"), namespace="events")),
     path("dashboard/events/", include(("events.urls.organizer", "organizer"), namespace="organizer")),
     path("dashboard/events/", include(("events.urls.seat_maps", "seat_maps"), namespace="seat_maps")),
+    path("dashboard/events/", include(("tickets.urls_organizer", "bookings"), namespace="bookings")),
+    path("dashboard/", include(("checkin.urls", "checkin"), namespace="checkin")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

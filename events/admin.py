@@ -17,7 +17,7 @@ from core.errors import DomainError
 from core.http import client_ip
 from core.services import audit_record
 from events.models import CapacityPool, Category, Event, EventStaff, TicketType, Venue, WishlistItem
-from events.services.events import event_cancel, event_delete, event_unpublish
+from events.services.events import event_cancel, event_delete, event_set_featured, event_unpublish
 from events.services.ticket_types import TICKET_TYPE_FIELDS, ticket_type_update
 
 MODERATION_CANCEL_REASON = "Cancelled by moderation"
@@ -203,16 +203,14 @@ class EventAdmin(AuditedAdmin):
     def _set_featured(self, request, queryset, featured: bool) -> None:
         now = timezone.now()
         done, failures = 0, []
-        with transaction.atomic():
-            for event in Event.objects.select_for_update().filter(pk__in=queryset.values("pk")).order_by("pk"):
-                if event.featured == featured:
-                    continue
-                if featured and event.status != Event.Status.PUBLISHED:
-                    failures.append(_("%(event)s: only published events can be featured.") % {"event": event})
-                    continue
-                event.featured = featured
-                event.save(update_fields=["featured", "updated_at"])
-                self.audit(request, "featured" if featured else "unfeatured", event, now=now)
+        for event in queryset.order_by("pk"):
+            if event.featured == featured:
+                continue
+            try:
+                event_set_featured(event=event, featured=featured, actor=request.user, now=now)
+            except DomainError as exc:
+                failures.append(f"{event}: {exc.message}")
+            else:
                 done += 1
         self._report(request, done, failures, _("featured") if featured else _("no longer featured"))
 

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 
 
 class EventNotEditable(DomainError):
@@ -43,3 +43,8 @@ class AlreadyStaff(DomainError):
 class SeatMapInUse(DomainError):
     code, status = "seat_map_in_use", 409
     default_message = _("Seats of this map have been sold or reserved, so it cannot be regenerated.")
+
+
+class NoSeatMap(NotFound):
+    code = "no_seat_map"
+    default_message = _("This event has no seat map: its tickets are not for reserved seats.")

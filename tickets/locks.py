@@ -1,5 +1,11 @@
 """Named row-lock helpers. Global lock order, to stay free of deadlocks:
-buyer → hold/order → capacity pools (pk order) → ticket types (pk order)."""
+buyer → hold/order → capacity pools (pk order) → ticket types (pk order).
+
+Capacity rows are locked FOR NO KEY UPDATE: we only change their counters. A plain FOR UPDATE would also
+conflict with the FOR KEY SHARE lock PostgreSQL's foreign-key check takes on the referenced row, so every
+concurrent insert of a hold line, order line or ticket of that type (a checkout, which locks nothing else)
+would queue behind the hot row. NO KEY UPDATE still excludes other counter writers and the organizer's
+FOR UPDATE edits."""
 
 from collections.abc import Iterable
 
@@ -30,7 +36,7 @@ def _locked(queryset):
 
 def ticket_types_for_update(*, ids: Iterable[int]) -> dict[int, TicketType]:
     """Lock ticket types in primary-key order."""
-    rows = _locked(TicketType.objects.select_for_update().filter(pk__in=set(ids)).order_by("pk"))
+    rows = _locked(TicketType.objects.select_for_update(no_key=True).filter(pk__in=set(ids)).order_by("pk"))
     return {row.pk: row for row in rows}
 
 
@@ -39,5 +45,5 @@ def pools_for_update(*, ids: Iterable[int]) -> dict[int, CapacityPool]:
     ids = {pk for pk in ids if pk}
     if not ids:
         return {}
-    rows = _locked(CapacityPool.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    rows = _locked(CapacityPool.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk"))
     return {row.pk: row for row in rows}

@@ -1,9 +1,16 @@
-"""Reads of holds, orders and tickets, always scoped to their owner."""
+"""Reads of holds, orders and tickets, always scoped to their owner; and the seat map as a buyer picks from it."""
+
+from collections.abc import Collection
+from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import NotFound
+from events.models import Event, Seat
+from events.selectors.public import TicketOffer, event_ticket_offers
+from events.selectors.seating import SEAT_AVAILABLE, price_display, seat_ids_taken, seat_map_layout
 from tickets.models import Hold, Order, OrderLine, Ticket
 
 
@@ -55,3 +62,40 @@ def ticket_get_for_owner(*, owner: User, pk: int) -> Ticket:
     if ticket is None:
         raise NotFound()
     return ticket
+
+
+def seat_map_for_buyer(*, event: Event, now: datetime, code: str = "") -> dict | None:
+    """The event's seat map for choosing seats, or None when the event has none.
+
+    ``seat_map_layout`` with sold and live-held seats taken, and on top: each zone's ``on_sale`` and its price
+    right now (dynamic pricing, as the hold will charge it); each section's ``on_sale``; each seat's
+    ``pickable`` (available in a zone on sale) and ``pick_label`` (what a screen reader announces).
+    Hidden ticket types count as on sale only when ``code`` unlocks them.
+    """
+    layout = seat_map_layout(event=event, taken_seat_ids=seat_ids_taken(event=event, now=now))
+    if layout is None:
+        return None
+    offers = {offer.ticket_type.pk: offer for offer in event_ticket_offers(event=event, now=now, code=code)}
+    for zone in layout["zones"]:
+        offer = offers.get(zone["id"])
+        zone["on_sale"] = offer is not None and offer.state == TicketOffer.State.ON_SALE
+        if offer is not None:
+            zone["price"], zone["price_display"] = offer.price, price_display(offer.price, event.currency)
+    pick_label = _("Row %(row)s seat %(number)s, %(section)s, %(price)s")
+    for section in layout["sections"]:
+        zone = section["zone"]
+        section["on_sale"] = bool(zone and zone["on_sale"])
+        for row in section["rows"]:
+            for seat in row["seats"]:
+                seat["pickable"] = section["on_sale"] and seat["state"] == SEAT_AVAILABLE
+                seat["pick_label"] = seat["label"]
+                if seat["pickable"]:
+                    names = {"row": row["label"], "number": seat["number"], "section": section["name"]}
+                    seat["pick_label"] = pick_label % {**names, "price": zone["price_display"]}
+    return layout
+
+
+def seat_zones_for_event(*, event: Event, seat_ids: Collection[int]) -> dict[int, int | None]:
+    """Seat id → the ticket type (price zone) of its section, for the seats of this event's map only."""
+    seats = Seat.objects.filter(pk__in=seat_ids, row__section__seat_map__event=event)
+    return dict(seats.values_list("pk", "row__section__ticket_type_id"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.views import bookings, checkout
+from tickets.views import bookings, checkout, seats
 
 app_name = "tickets"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("orders/<str:code>/", bookings.OrderDetailView.as_view(), name="order_detail"),
     path("<int:pk>/qr.png", bookings.TicketQrView.as_view(), name="qr"),
     path("buy/<slug:slug>/", checkout.HoldStartView.as_view(), name="hold_start"),
+    path("buy/<slug:slug>/seats/", seats.SeatPickView.as_view(), name="seat_pick"),
     path("checkout/<uuid:hold_id>/", checkout.CheckoutView.as_view(), name="checkout"),
     path("checkout/<uuid:hold_id>/release/", checkout.HoldReleaseView.as_view(), name="hold_release"),
     path("orders/<str:code>/pay/", checkout.PayView.as_view(), name="pay"),

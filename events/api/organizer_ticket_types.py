@@ -9,8 +9,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from accounts.models import User
-from core.errors import NotFound
 from events.api.organizer import OrganizerApi
 from events.api.serializers import CapacityPoolOutput, OrganizerTicketTypeOutput, StrictInput, merged_value
 from events.errors import CapacityBelowSold
@@ -18,6 +16,7 @@ from events.models import CapacityPool, Event
 from events.selectors.organizer import (
     capacity_pool_list_for_event,
     event_get_for_organizer,
+    pool_get_for_organizer,
     ticket_type_get_for_organizer,
     ticket_type_list_for_event,
 )
@@ -28,23 +27,6 @@ from events.services.ticket_types import (
     ticket_type_delete,
     ticket_type_update,
 )
-
-# --- a read this API needs that has no home in events.selectors yet ----------------------------------------
-
-
-def pool_get_for_organizer(*, organizer: User, pk: int) -> CapacityPool:
-    """A shared capacity by id alone (its URL names no event), scoped like ``event_get_for_organizer``.
-
-    Raises: NotFound for a shared capacity of someone else's event.
-    """
-    pools = CapacityPool.objects.select_related("event").prefetch_related("ticket_types")
-    if not organizer.is_admin:
-        pools = pools.filter(event__organizer=organizer)
-    pool = pools.filter(pk=pk).first()
-    if pool is None:
-        raise NotFound()
-    return pool
-
 
 # --- ticket types ---------------------------------------------------------------------------------------------
 

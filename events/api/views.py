@@ -23,6 +23,7 @@ from events.api.serializers import (
     StrictInput,
     VenueOutput,
 )
+from events.errors import NoSeatMap
 from events.filters import EventFilter
 from events.models import Event
 from events.selectors.public import (
@@ -36,11 +37,6 @@ from events.selectors.public import (
 )
 from events.selectors.seating import seat_ids_taken, seat_map_layout
 from events.services.wishlist import wishlist_add, wishlist_remove
-
-
-class NoSeatMap(NotFound):
-    code = "no_seat_map"
-    default_message = _("This event has no seat map: its tickets are not for reserved seats.")
 
 
 class PublicApi(APIView):

@@ -99,9 +99,15 @@ def capacity_pool_list_for_event(*, event: Event) -> QuerySet[CapacityPool]:
     )
 
 
-def capacity_pool_get_for_organizer(*, organizer: User, event: Event, pk: int) -> CapacityPool:
-    """Raises: NotFound for a shared capacity of another event (``event`` is already scoped to the organizer)."""
-    pool = CapacityPool.objects.filter(event=event, pk=pk).first()
+def pool_get_for_organizer(*, organizer: User, pk: int) -> CapacityPool:
+    """A shared capacity by id alone, with its event and ticket types, scoped like ``event_get_for_organizer``.
+
+    Raises: NotFound for a shared capacity of someone else's event.
+    """
+    pools = CapacityPool.objects.select_related("event").prefetch_related("ticket_types")
+    if not organizer.is_admin:
+        pools = pools.filter(event__organizer=organizer)
+    pool = pools.filter(pk=pk).first()
     if pool is None:
         raise NotFound()
     return pool

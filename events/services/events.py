@@ -1,4 +1,6 @@
-"""Organizer use cases for events: create, edit, duplicate, publish, unpublish, cancel, delete."""
+"""Use cases for events: create, edit, duplicate, publish, unpublish, cancel and delete (organizers), and
+feature on the home page (moderation).
+"""
 
 import uuid
 from datetime import datetime
@@ -22,10 +24,16 @@ EDITABLE_FIELDS = (
 )  # fmt: skip
 
 
+# The fixed words of the public event URLs (events/urls/public.py): an event with one of these slugs would
+# be shadowed by the page of that name (``/events/wishlist/``) or shadow one (``/events/category/wishlist/``).
+RESERVED_SLUGS = frozenset({"wishlist", "category"})
+
+
 def event_unique_slug(title: str) -> str:
+    """A slug for ``title`` that no event uses yet and that is none of the RESERVED_SLUGS (a suffix is added)."""
     base = slugify(title)[:140] or "event"
     slug = base
-    while Event.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Event.objects.filter(slug=slug).exists():
         slug = f"{base}-{uuid.uuid4().hex[:6]}"
     return slug
 
@@ -119,6 +127,26 @@ def event_unpublish(*, event: Event, actor: User, now: datetime) -> Event:
     event.status = Event.Status.DRAFT
     event.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action="event.unpublished", target=event, now=now)
+    return event
+
+
+@transaction.atomic
+def event_set_featured(*, event: Event, featured: bool, actor: User, now: datetime) -> Event:
+    """Feature an event on the home page, or stop featuring it (moderation).
+
+    Only a published event can be featured; any event can stop being featured. Asking for the state the
+    event already has changes and records nothing, so a repeated action is harmless.
+    Locks: the event row until commit (its status is checked under the lock).
+    Raises: EventNotEditable when featuring an event that is not published.
+    """
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.featured == featured:
+        return event
+    if featured and event.status != Event.Status.PUBLISHED:
+        raise EventNotEditable(_("Only published events can be featured."))
+    event.featured = featured
+    event.save(update_fields=["featured", "updated_at"])
+    audit_record(actor=actor, action="event.featured" if featured else "event.unfeatured", target=event, now=now)
     return event
 
 

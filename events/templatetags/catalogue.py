@@ -5,6 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django import template
+from django.templatetags.tz import do_timezone
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
@@ -60,8 +61,14 @@ def event_start_short(event) -> str:
 
 @register.filter
 def event_local(value: datetime, event) -> datetime:
-    """A moment in the event's time zone, for the ``date`` filter."""
-    return _local(value, event)
+    """A moment in the event's time zone, for the ``date`` filter.
+
+    Django's own ``timezone`` filter marks the result so ``date`` does not convert it back to the
+    current time zone (it would with a plain ``astimezone``).
+    """
+    if not isinstance(value, datetime):
+        return value
+    return do_timezone(value, event.timezone)
 
 
 @register.filter

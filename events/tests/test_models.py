@@ -86,3 +86,18 @@ def test_shared_capacity_cannot_be_oversold():
     pool = CapacityPoolFactory(capacity=50, sold=49)
 
     assert violates(lambda: CapacityPool.objects.filter(pk=pool.pk).update(sold=F("sold") + 2))
+
+
+def test_event_local_filter_shows_times_in_the_event_zone():
+    from datetime import UTC, datetime
+
+    from django.template import Context, Template
+
+    event = EventFactory(timezone="Asia/Tokyo")
+    moment = datetime(2030, 5, 1, 10, 0, tzinfo=UTC)
+
+    rendered = Template('{% load catalogue %}{{ moment|event_local:event|date:"H:i T" }}').render(
+        Context({"moment": moment, "event": event})
+    )
+
+    assert rendered == "19:00 JST"

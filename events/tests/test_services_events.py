@@ -1,10 +1,13 @@
-"""Event use cases: create, edit, publish, unpublish, cancel, delete, duplicate."""
+"""Event use cases: create, edit, publish, unpublish, cancel, delete, duplicate, feature."""
 
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
@@ -12,17 +15,21 @@ from core.models import AuditLogEntry
 from events.errors import EventHasOrders, EventNotEditable, EventNotPublishable
 from events.models import CapacityPool, Event, Seat, SeatMap, TicketType, Venue
 from events.services.events import (
+    RESERVED_SLUGS,
     event_cancel,
     event_create,
     event_delete,
     event_duplicate,
     event_publish,
+    event_set_featured,
+    event_unique_slug,
     event_unpublish,
     event_update,
     venue_create,
 )
 from events.services.seat_maps import SectionSpec, seat_map_generate
 from events.tests.factories import CapacityPoolFactory, CategoryFactory, EventFactory, TicketTypeFactory, VenueFactory
+from events.urls import public as public_urls
 from tickets.models import Hold, HoldLine
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +58,30 @@ def test_event_create_saves_a_draft_with_a_unique_slug_and_audits_it():
     assert (event.status, event.organizer, event.timezone) == (Event.Status.DRAFT, organizer, "Europe/Lisbon")
     assert event.slug.startswith("jazz-by-the-river-") and event.slug != "jazz-by-the-river"
     assert AuditLogEntry.objects.filter(action="event.created", target_id=str(event.pk)).exists()
+
+
+@pytest.mark.parametrize("title", ["Wishlist", "Category", "CATEGORY!", "wishlist"])
+def test_event_create_never_takes_a_public_url_word_as_its_slug(title):
+    event = event_create(organizer=UserFactory(organizer=True), data=event_data(title=title), now=timezone.now())
+
+    word = title.strip("!").lower()
+    assert event.slug.startswith(f"{word}-") and event.slug != word
+
+
+def test_event_unique_slug_adds_a_suffix_to_a_reserved_word_only():
+    assert event_unique_slug("Category") not in RESERVED_SLUGS
+    assert event_unique_slug("Categories") == "categories"
+    assert event_unique_slug("My wishlist") == "my-wishlist"
+
+
+def test_reserved_slugs_cover_every_fixed_word_of_the_public_event_urls():
+    fixed = {
+        str(pattern.pattern).split("/")[0]
+        for pattern in public_urls.urlpatterns
+        if isinstance(pattern, URLPattern) and not str(pattern.pattern).startswith("<")
+    } - {""}
+
+    assert fixed and fixed <= RESERVED_SLUGS
 
 
 def test_event_create_refuses_an_end_before_the_start():
@@ -277,3 +308,65 @@ def test_event_duplicate_by_an_admin_stays_with_the_organizer():
     copy = event_duplicate(event=event, actor=admin, now=timezone.now())
 
     assert copy.organizer == event.organizer
+
+
+# --- featuring (moderation) ----------------------------------------------------------------------------------
+
+
+def test_event_set_featured_features_a_published_event_and_records_it():
+    event, moderator = EventFactory(), UserFactory(admin=True)
+
+    featured = event_set_featured(event=event, featured=True, actor=moderator, now=timezone.now())
+
+    assert featured.featured is True and Event.objects.get(pk=event.pk).featured is True
+    entry = AuditLogEntry.objects.get(action="event.featured")
+    assert (entry.actor, entry.target_id) == (moderator, str(event.pk))
+
+
+@pytest.mark.parametrize("status", [Event.Status.DRAFT, Event.Status.CANCELLED, Event.Status.ENDED])
+def test_event_set_featured_refuses_an_event_that_is_not_published(status):
+    event = EventFactory(status=status)
+
+    with pytest.raises(EventNotEditable, match="Only published events"):
+        event_set_featured(event=event, featured=True, actor=UserFactory(admin=True), now=timezone.now())
+
+    assert Event.objects.get(pk=event.pk).featured is False
+    assert not AuditLogEntry.objects.filter(action="event.featured").exists()
+
+
+def test_event_set_featured_checks_the_status_under_the_lock_not_on_the_stale_object():
+    event = EventFactory()
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.DRAFT)  # unpublished since ``event`` was read
+
+    with pytest.raises(EventNotEditable):
+        event_set_featured(event=event, featured=True, actor=None, now=timezone.now())
+
+
+def test_event_set_featured_unfeatures_any_event_and_records_it():
+    draft = EventFactory(draft=True, featured=True)  # unpublishing keeps the flag
+
+    event_set_featured(event=draft, featured=False, actor=UserFactory(admin=True), now=timezone.now())
+
+    assert Event.objects.get(pk=draft.pk).featured is False
+    assert AuditLogEntry.objects.filter(action="event.unfeatured", target_id=str(draft.pk)).count() == 1
+
+
+@pytest.mark.parametrize("featured", [True, False])
+def test_event_set_featured_to_the_current_state_changes_and_records_nothing(featured):
+    event = EventFactory(featured=featured)
+    before = Event.objects.get(pk=event.pk).updated_at
+
+    event_set_featured(event=event, featured=featured, actor=None, now=timezone.now())
+
+    assert Event.objects.get(pk=event.pk).updated_at == before
+    assert not AuditLogEntry.objects.filter(action__in=["event.featured", "event.unfeatured"]).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks")
+def test_event_set_featured_locks_the_event_row():
+    event = EventFactory()
+
+    with CaptureQueriesContext(connection) as queries:
+        event_set_featured(event=event, featured=True, actor=None, now=timezone.now())
+
+    assert any("FOR UPDATE" in query["sql"] and '"events_event"' in query["sql"] for query in queries.captured_queries)

@@ -27,7 +27,7 @@ from events.selectors.seating import (
     seat_map_zone_choices,
     seat_section_get_for_event,
 )
-from events.services import seat_maps as services
+from events.services import seat_maps, seat_sections
 
 NEW_SECTION_DEFAULTS = {"rows": 10, "seats_per_row": 20}
 
@@ -148,9 +148,9 @@ def editor_context(
         "generator_open": generator_open,
         "editable": event.status not in (Event.Status.CANCELLED, Event.Status.ENDED) and event.ends_at > now,
         "limits": {
-            "rows": services.MAX_ROWS,
-            "seats_per_row": services.MAX_SEATS_PER_ROW,
-            "seats": services.MAX_SEATS_PER_EVENT,
+            "rows": seat_maps.MAX_ROWS,
+            "seats_per_row": seat_maps.MAX_SEATS_PER_ROW,
+            "seats": seat_maps.MAX_SEATS_PER_EVENT,
             "sections": forms.GENERATE_MAX_SECTIONS,
         },
     }
@@ -192,7 +192,7 @@ class SeatMapGenerateView(OrganizerRequiredMixin, EventScopedMixin, View):
         generate_form = forms.GenerateForm(request.POST, replacing=bool(layout))
         if formset.is_valid() and generate_form.is_valid():
             try:
-                services.seat_map_generate(
+                seat_maps.seat_map_generate(
                     event=event,
                     sections=formset.specs(),
                     stage_label=generate_form.cleaned_data["stage_label"],
@@ -234,7 +234,7 @@ class SeatToggleView(OrganizerRequiredMixin, EventScopedMixin, View):
             raise Http404 from None
         error = None
         try:
-            services.seat_toggle_removed(seat=seat, removed=form.removed, actor=request.user, now=timezone.now())
+            seat_sections.seat_toggle_removed(seat=seat, removed=form.removed, actor=request.user, now=timezone.now())
         except DomainError as exc:
             error = exc.message
         section_id = seat.row.section_id
@@ -267,7 +267,9 @@ class SectionAddView(OrganizerRequiredMixin, EventScopedMixin, View):
         form = forms.SectionForm(request.POST, prefix="add", zones=zones, currency=event.currency)
         if form.is_valid():
             try:
-                section = services.section_add(event=event, spec=form.spec(), actor=request.user, now=timezone.now())
+                section = seat_sections.section_add(
+                    event=event, spec=form.spec(), actor=request.user, now=timezone.now()
+                )
             except ValidationError as exc:
                 apply_errors(form, exc)
             except NotFound:
@@ -313,7 +315,7 @@ class SectionRenameView(SectionActionView):
         form = forms.SectionRenameForm(request.POST, prefix=f"s{section.pk}")
         if form.is_valid():
             try:
-                services.section_rename(
+                seat_sections.section_rename(
                     section=section, name=form.cleaned_data["name"], actor=request.user, now=timezone.now()
                 )
             except ValidationError as exc:
@@ -332,7 +334,7 @@ class SectionZoneView(SectionActionView):
         if form.is_valid():
             ticket_type = form.cleaned_data["ticket_type"]
             try:
-                services.section_assign_zone(
+                seat_sections.section_assign_zone(
                     section=section, ticket_type=ticket_type, actor=request.user, now=timezone.now()
                 )
             except ValidationError as exc:
@@ -351,7 +353,7 @@ class SectionZoneView(SectionActionView):
 class SectionDeleteView(SectionActionView):
     def act(self, request, section):
         try:
-            map_deleted = services.section_delete(section=section, actor=request.user, now=timezone.now())
+            map_deleted = seat_sections.section_delete(section=section, actor=request.user, now=timezone.now())
         except DomainError as exc:
             return self.failed(exc)
         if map_deleted:
@@ -362,7 +364,7 @@ class SectionDeleteView(SectionActionView):
 class RowAddView(SectionActionView):
     def act(self, request, section):
         try:
-            row = services.row_add(section=section, actor=request.user, now=timezone.now())
+            row = seat_sections.row_add(section=section, actor=request.user, now=timezone.now())
         except (ValidationError, DomainError) as exc:
             return self.failed(exc)
         return self.done(_("Row %(row)s added to %(section)s.") % {"row": row.label, "section": section.name})
@@ -371,7 +373,7 @@ class RowAddView(SectionActionView):
 class RowRemoveView(SectionActionView):
     def act(self, request, section):
         try:
-            services.row_remove(section=section, actor=request.user, now=timezone.now())
+            seat_sections.row_remove(section=section, actor=request.user, now=timezone.now())
         except (ValidationError, DomainError) as exc:
             return self.failed(exc)
         return self.done(_("The last row of %(section)s is removed.") % {"section": section.name})

@@ -32,7 +32,7 @@ from payments.services.emails import order_confirmation_queue, paid_too_late_que
 from payments.services.refunds import refund_create_locked, refunds_sync_locked
 from tickets.errors import HoldExpired
 from tickets.models import Order
-from tickets.services.orders import order_mark_paid
+from tickets.services.orders import order_mark_paid_locked
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ def payment_record_state(*, payment: Payment, state: ProviderPayment, now: datet
     Money taken is final: once succeeded, a payment never goes back to pending or failed. The call that
     records the success pays the order, or refunds the payment when the order cannot have its tickets
     (paid too late with capacity gone, or already paid by another payment).
-    Locks: the order, then the payment (then capacity, through order_mark_paid).
+    Locks: the order, then the payment (then capacity, through order_mark_paid_locked).
     Raises: Busy.
     """
     order = locks.order_for_update(order_id=payment.order_id)
@@ -200,13 +200,19 @@ def _payment_succeeded_locked(*, order: Order, payment: Payment, now: datetime) 
         # Paid twice (two tabs, two cards) or refunded meanwhile: this payment has nothing to buy.
         refund_create_locked(payment=payment, amount=payment.amount, kind=Refund.Kind.DUPLICATE, now=now)
         return
-    outcome = order_mark_paid(order_id=order.pk, now=now)
+    if order.status == Order.Status.PENDING:
+        # The order is locked and its capacity reserved, so it will be paid: render the e-mail into the
+        # outbox first. order_mark_paid_locked then takes the event's hot ticket-type rows, held until
+        # commit, and nothing slow may run while every other buyer of the onsale waits for them.
+        order_confirmation_queue(order_id=order.pk)
+        order_mark_paid_locked(order=order, now=now)
+        return
+    outcome = order_mark_paid_locked(order=order, now=now)
     if outcome.needs_refund:
         refund_create_locked(payment=payment, amount=payment.amount, kind=Refund.Kind.LATE_PAYMENT, now=now)
         paid_too_late_queue(payment=payment)
     elif outcome.newly_paid:
         order_confirmation_queue(order_id=order.pk)
-    order.refresh_from_db(fields=["status", "paid_at", "cancelled_at"])
 
 
 def payments_sync_stale(*, now: datetime, limit: int = 200) -> int:

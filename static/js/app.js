@@ -2,9 +2,19 @@
 (function () {
   "use strict";
 
+  // Start the auto-hide timer of the new toasts in ``root`` (``root`` itself may be one). A toast that
+  // already has its timer, or was closed, is left alone.
   function hideToastsLater(root) {
-    root.querySelectorAll(".toast[data-autohide='true']").forEach(function (toast) {
-      if (window.bootstrap && window.bootstrap.Toast) {
+    if (!root || !root.querySelectorAll || !(window.bootstrap && window.bootstrap.Toast)) {
+      return;
+    }
+    var selector = ".toast[data-autohide='true']";
+    var toasts = Array.prototype.slice.call(root.querySelectorAll(selector));
+    if (root.matches && root.matches(selector)) {
+      toasts.push(root);
+    }
+    toasts.forEach(function (toast) {
+      if (!window.bootstrap.Toast.getInstance(toast)) {
         window.bootstrap.Toast.getOrCreateInstance(toast, { delay: 6000 }).show();
       }
     });
@@ -41,5 +51,14 @@
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     hideToastsLater(event.target);
+  });
+  // Toasts sent out of band (hx-swap-oob) by a response that swaps something else. htmx fires this on the
+  // swapped-in element for an outerHTML swap, but on the main swap target for beforeend or innerHTML ones;
+  // detail.target is then the out-of-band target (the toast container).
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    hideToastsLater(event.target);
+    if (event.detail && event.detail.target && event.detail.target.isConnected) {
+      hideToastsLater(event.detail.target);
+    }
   });
 })();

@@ -1,5 +1,6 @@
 from collections import defaultdict
 
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -12,6 +13,7 @@ from rest_framework.views import APIView
 from core.errors import NotFound
 from events.models import Event, Seat
 from tickets.models import Hold, Order, Ticket
+from tickets.qr import ticket_qr_payload
 from tickets.selectors import (
     hold_get_for_buyer,
     order_get_for_buyer,
@@ -62,10 +64,20 @@ class TicketOutput(serializers.ModelSerializer):
     event = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     order = serializers.CharField(source="order.code")
     seat = serializers.SerializerMethodField()
+    qr_payload = serializers.SerializerMethodField()
+    qr_png = serializers.SerializerMethodField()
 
     class Meta:
         model = Ticket
-        fields = ["id", "serial", "status", "event", "order", "ticket_type", "attendee_name", "price", "seat"]
+        fields = ["id", "serial", "status", "event", "order", "ticket_type", "attendee_name", "price", "seat",
+                  "qr_payload", "qr_png"]  # fmt: skip
+
+    def get_qr_payload(self, ticket) -> str | None:
+        """The signed code in the QR image; only for valid tickets."""
+        return ticket_qr_payload(ticket) if ticket.status == Ticket.Status.VALID else None
+
+    def get_qr_png(self, ticket) -> str | None:
+        return reverse("tickets:qr", args=[ticket.pk]) if ticket.status == Ticket.Status.VALID else None
 
     def get_seat(self, ticket) -> str | None:
         if not ticket.seat_id:

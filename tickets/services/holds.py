@@ -81,17 +81,26 @@ def tickets_held_or_owned(*, buyer: User, event: Event, now: datetime) -> int:
     return (held or 0) + owned
 
 
-def _release_expired_holds(*, ticket_type_ids: set[int], now: datetime) -> int:
-    """Lazily release expired holds on these (already locked) ticket types.
+def _expired_hold_ids(*, ticket_type_ids: set[int], now: datetime) -> list[int]:
+    """Holds on these ticket types that have expired but still count as held. Read before any lock is
+    taken, so the common case (none) costs the locked section nothing."""
+    return list(
+        HoldLine.objects.filter(
+            ticket_type_id__in=ticket_type_ids, hold__status=Hold.Status.ACTIVE, hold__expires_at__lte=now
+        )
+        .values_list("hold_id", flat=True)
+        .distinct()[:100]
+    )
+
+
+def _release_expired_holds(*, hold_ids: list[int], ticket_type_ids: set[int], now: datetime) -> int:
+    """Lazily release these expired holds on (already locked) ticket types.
 
     Holds locked by the sweeper are skipped (it is releasing them); holds that also cover a type we
     did not lock are left to the sweeper, so no lock is ever taken out of order.
     """
-    expired_ids = HoldLine.objects.filter(
-        ticket_type_id__in=ticket_type_ids, hold__status=Hold.Status.ACTIVE, hold__expires_at__lte=now
-    ).values("hold_id")
     expired = Hold.objects.select_for_update(skip_locked=True).filter(
-        pk__in=expired_ids, status=Hold.Status.ACTIVE, expires_at__lte=now
+        pk__in=hold_ids, status=Hold.Status.ACTIVE, expires_at__lte=now
     )
     released = 0
     for hold in expired:
@@ -153,6 +162,8 @@ def hold_create(
 ) -> Hold:
     """Reserve the requested tickets (or seats) for HOLD_TTL at the server's current prices.
 
+    The hold and its lines are written first; the shared capacities and ticket types (the hot rows of
+    an onsale) are locked last and held for a few statements until commit.
     Locks: the buyer (only when the event limits tickets per person), then the shared capacities
     and the ticket types involved, in primary-key order, until commit.
     Raises: NotVerified, SalesClosed, InvalidSelection, LimitExceeded, SoldOut, SeatTaken, Busy.
@@ -171,9 +182,28 @@ def hold_create(
         if already + sum(requested.values()) > event.max_tickets_per_user:
             raise LimitExceeded(f"At most {event.max_tickets_per_user} tickets per person for this event.")
 
+    prices = {pk: unit_price(ticket_type=types[pk], now=now) for pk in requested}
+    hold = Hold.objects.create(
+        buyer=buyer,
+        event=event,
+        expires_at=now + HOLD_TTL,
+        currency=event.currency,
+        total=sum((prices[pk] * quantity for pk, quantity in requested.items()), Decimal("0")),
+        idempotency_key=idempotency_key,
+    )
+    HoldLine.objects.bulk_create(
+        HoldLine(hold=hold, ticket_type_id=pk, quantity=quantity, unit_price=prices[pk])
+        for pk, quantity in requested.items()
+    )
+    seated_type_ids = set(
+        TicketType.objects.filter(pk__in=requested, seat_sections__isnull=False).values_list("pk", flat=True)
+    )
+    expired_hold_ids = _expired_hold_ids(ticket_type_ids=set(requested), now=now)
+
+    # The locked section. Nothing slow from here to the commit: every buyer of these types waits for it.
     pools = locks.pools_for_update(ids={tt.pool_id for tt in types.values()})
     locked = locks.ticket_types_for_update(ids=requested)
-    if _release_expired_holds(ticket_type_ids=set(requested), now=now):
+    if expired_hold_ids and _release_expired_holds(hold_ids=expired_hold_ids, ticket_type_ids=set(requested), now=now):
         locked = TicketType.objects.in_bulk(list(locked))  # counters changed; the rows are still ours
         pools = CapacityPool.objects.in_bulk(list(pools))
 
@@ -188,35 +218,27 @@ def hold_create(
         pool = pools[pk]
         if pool.capacity - pool.sold - pool.held < quantity:
             raise SoldOut()
-
-    hold = Hold.objects.create(
-        buyer=buyer,
-        event=event,
-        expires_at=now + HOLD_TTL,
-        currency=event.currency,
-        total=Decimal("0"),
-        idempotency_key=idempotency_key,
-    )
-    total = Decimal("0")
-    hold_lines = []
+    # Choosing seats stays under the ticket types' locks: concurrent "best available" picks of one price
+    # zone are serialised instead of colliding on the same seats.
+    if seated_type_ids:
+        _reserve_seats(
+            hold=hold,
+            event=event,
+            requested=requested,
+            seat_requests=seat_requests,
+            types=locked,
+            seated_type_ids=seated_type_ids,
+        )
     for pk, quantity in requested.items():
-        price = unit_price(ticket_type=locked[pk], now=now)
-        hold_lines.append(HoldLine(hold=hold, ticket_type_id=pk, quantity=quantity, unit_price=price))
-        total += price * quantity
         TicketType.objects.filter(pk=pk).update(held=F("held") + quantity)
     for pk, quantity in pool_demand.items():
         CapacityPool.objects.filter(pk=pk).update(held=F("held") + quantity)
-    HoldLine.objects.bulk_create(hold_lines)
-    _reserve_seats(hold=hold, event=event, requested=requested, seat_requests=seat_requests, types=locked)
-    hold.total = total
-    hold.save(update_fields=["total"])
     return hold
 
 
-def _reserve_seats(*, hold: Hold, event: Event, requested: dict, seat_requests: dict, types: dict) -> None:
-    seated_type_ids = set(
-        TicketType.objects.filter(pk__in=requested, seat_sections__isnull=False).values_list("pk", flat=True)
-    )
+def _reserve_seats(
+    *, hold: Hold, event: Event, requested: dict, seat_requests: dict, types: dict, seated_type_ids: set[int]
+) -> None:
     reservations = []
     for pk in seated_type_ids:
         seat_ids = seat_requests.get(pk) or _best_available_seats(

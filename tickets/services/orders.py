@@ -133,13 +133,17 @@ def order_mark_paid_locked(*, order: Order, now: datetime) -> PaymentOutcome:
     """
     if order.status == Order.Status.PAID:
         return PaymentOutcome(order=order, newly_paid=False)
-    by_type, by_pool = _lock_capacity(order)
     if order.status == Order.Status.PENDING:
+        # The capacity is reserved already: write the order's own rows first and lock the event's hot
+        # ticket types last, so each is held for one counter update until commit.
+        _order_set_paid(order=order, now=now)
+        by_type, by_pool = _lock_capacity(order)
         for pk, quantity in by_type.items():
             TicketType.objects.filter(pk=pk).update(held=F("held") - quantity, sold=F("sold") + quantity)
         for pk, quantity in by_pool.items():
             CapacityPool.objects.filter(pk=pk).update(held=F("held") - quantity, sold=F("sold") + quantity)
     else:  # expired or cancelled meanwhile: the capacity went back to sale
+        by_type, by_pool = _lock_capacity(order)
         types = TicketType.objects.in_bulk(list(by_type))
         pools = CapacityPool.objects.in_bulk(list(by_pool))
         taken_seats = SeatReservation.objects.filter(seat__tickets__order=order).exclude(ticket__order=order)
@@ -159,11 +163,15 @@ def order_mark_paid_locked(*, order: Order, now: datetime) -> PaymentOutcome:
                 for t in order.tickets.filter(seat__isnull=False)
             ]
         )
+        _order_set_paid(order=order, now=now)
+    return PaymentOutcome(order=order, newly_paid=True)
+
+
+def _order_set_paid(*, order: Order, now: datetime) -> None:
     order.tickets.update(status=Ticket.Status.VALID)
     # A late payment can revive an order the buyer had abandoned: it is no longer cancelled.
     order.status, order.paid_at, order.cancelled_at = Order.Status.PAID, now, None
     order.save(update_fields=["status", "paid_at", "cancelled_at", "updated_at"])
-    return PaymentOutcome(order=order, newly_paid=True)
 
 
 @transaction.atomic

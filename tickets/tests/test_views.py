@@ -83,3 +83,17 @@ def test_pages_need_login(client):
     response = client.get(reverse("tickets:my_tickets"))
 
     assert response.status_code == 302 and reverse("accounts:login") in response.url
+
+
+def test_ticket_qr_carries_a_signed_code_of_this_ticket(api_client):
+    from tickets.signing import verify_code
+
+    buyer = UserFactory()
+    ticket = paid_order(buyer, quantity=1).tickets.get()
+    api_client.force_authenticate(buyer)
+
+    body = api_client.get(f"/api/v1/tickets/{ticket.pk}/").json()
+
+    code = verify_code(body["qr_payload"])
+    assert (code.ticket_id, code.event_id, code.version) == (ticket.pk, ticket.event_id, ticket.version)
+    assert body["qr_png"] == reverse("tickets:qr", args=[ticket.pk])

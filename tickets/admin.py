@@ -1,0 +1,225 @@
+"""Orders, tickets and holds in Django admin: searchable and read-only. Money moves only through services:
+"Refund in full" calls payment_refund_full, which refunds at the provider and writes the audit log."""
+
+from django.contrib import admin, messages
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from core.errors import DomainError
+from core.http import client_ip
+from payments.admin import ReadOnlyAdmin, RefundReasonForm
+from payments.models import Payment
+from payments.services.refunds import payment_refund_committed, payment_refund_full
+from tickets.models import Hold, HoldLine, Order, OrderLine, Ticket
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = readonly_fields = ["ticket_type", "quantity", "unit_price", "total"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("ticket_type")
+
+
+class TicketInline(ReadOnlyInline):
+    model = Ticket
+    fields = readonly_fields = ["serial", "attendee_name", "ticket_type", "seat_display", "price", "status"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("ticket_type", "seat__row__section")
+
+    @admin.display(description=_("seat"))
+    def seat_display(self, obj: Ticket) -> str:
+        return _seat(obj)
+
+
+class HoldLineInline(ReadOnlyInline):
+    model = HoldLine
+    fields = readonly_fields = ["ticket_type", "quantity", "unit_price"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("ticket_type")
+
+
+def _seat(ticket: Ticket) -> str:
+    if ticket.seat is None:
+        return "—"
+    return f"{ticket.seat.row.section.name} · {ticket.seat.row.label}{ticket.seat.number}"
+
+
+@admin.register(Order)
+class OrderAdmin(ReadOnlyAdmin):
+    list_display = ["code", "event", "buyer_email", "status", "tickets", "total_display", "created_at", "paid_at"]
+    list_filter = ["status", ("event", admin.RelatedOnlyFieldListFilter), "created_at"]
+    search_fields = ["code", "buyer__email", "buyer__name", "tickets__serial"]
+    search_help_text = _("Order code, buyer e-mail or name, or a ticket serial.")
+    list_select_related = ["event", "buyer"]
+    date_hierarchy = "created_at"
+    fields = readonly_fields = [
+        "code",
+        "event",
+        "buyer",
+        "status",
+        "currency",
+        "subtotal",
+        "discount",
+        "total",
+        "hold",
+        "expires_at",
+        "paid_at",
+        "cancelled_at",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [OrderLineInline, TicketInline]
+    actions = ["refund_in_full"]
+
+    def get_queryset(self, request):
+        tickets = Ticket.objects.filter(order=OuterRef("pk")).order_by().values("order").annotate(n=Count("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(tickets_count=Coalesce(Subquery(tickets.values("n"), output_field=IntegerField()), Value(0)))
+        )
+
+    @admin.display(description=_("buyer"), ordering="buyer__email")
+    def buyer_email(self, obj: Order) -> str:
+        return obj.buyer.email
+
+    @admin.display(description=_("tickets"), ordering="tickets_count")
+    def tickets(self, obj: Order) -> int:
+        return obj.tickets_count
+
+    @admin.display(description=_("total"), ordering="total")
+    def total_display(self, obj: Order) -> str:
+        return f"{obj.total} {obj.currency}"
+
+    def has_refund_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_admin
+
+    @admin.action(description=_("Refund in full"), permissions=["refund"])
+    def refund_in_full(self, request, queryset: QuerySet[Order]):
+        """Ask for a reason on a confirmation page, then refund each selected order in full (audited)."""
+        orders = list(queryset.select_related("buyer", "event").order_by("pk"))
+        form = RefundReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            refunded, now = 0, timezone.now()
+            for order in orders:
+                try:
+                    payment_refund_full(
+                        order=order,
+                        actor=request.user,
+                        reason=form.cleaned_data["reason"],
+                        now=now,
+                        ip_address=client_ip(request),
+                    )
+                    refunded += 1
+                except DomainError as exc:
+                    self.message_user(request, f"{order.code}: {exc.message}", messages.WARNING)
+            if refunded:
+                self.message_user(
+                    request,
+                    ngettext("%(count)d order is being refunded.", "%(count)d orders are being refunded.", refunded)
+                    % {"count": refunded},
+                    messages.SUCCESS,
+                )
+            return None
+        kept = [Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED]
+        rows = [
+            {
+                "order": order,
+                "amount": sum(
+                    payment.amount - payment_refund_committed(payment=payment)
+                    for payment in order.payments.filter(status__in=kept)
+                ),
+            }
+            for order in orders
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Refund in full"),
+            "opts": self.model._meta,
+            "rows": rows,
+            "form": form,
+            "queryset": orders,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/tickets/order/refund_in_full.html", context)
+
+
+@admin.register(Ticket)
+class TicketAdmin(ReadOnlyAdmin):
+    list_display = ["serial", "attendee_name", "event", "ticket_type", "order_code", "buyer_email", "status"]
+    list_filter = ["status", ("event", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["serial", "attendee_name", "order__code", "order__buyer__email"]
+    search_help_text = _("Serial, attendee name, order code or buyer e-mail.")
+    list_select_related = ["event", "ticket_type", "order__buyer"]
+    # The secret is what the QR code carries: whoever reads it can enter. Never shown here.
+    fields = readonly_fields = [
+        "serial",
+        "attendee_name",
+        "event",
+        "ticket_type",
+        "seat_display",
+        "price",
+        "status",
+        "version",
+        "order",
+        "created_at",
+        "updated_at",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("seat__row__section")
+
+    @admin.display(description=_("order"), ordering="order__code")
+    def order_code(self, obj: Ticket) -> str:
+        return obj.order.code
+
+    @admin.display(description=_("buyer"), ordering="order__buyer__email")
+    def buyer_email(self, obj: Ticket) -> str:
+        return obj.order.buyer.email
+
+    @admin.display(description=_("seat"))
+    def seat_display(self, obj: Ticket) -> str:
+        return _seat(obj)
+
+
+@admin.register(Hold)
+class HoldAdmin(ReadOnlyAdmin):
+    list_display = ["public_id", "event", "buyer", "status", "total", "currency", "expires_at", "created_at"]
+    list_filter = ["status", ("event", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=public_id", "buyer__email"]
+    list_select_related = ["event", "buyer"]
+    fields = readonly_fields = [
+        "public_id",
+        "event",
+        "buyer",
+        "status",
+        "total",
+        "currency",
+        "expires_at",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [HoldLineInline]

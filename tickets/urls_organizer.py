@@ -1,0 +1,12 @@
+"""The organizer's bookings pages, mounted under /dashboard/events/ (namespace ``bookings``)."""
+
+from django.urls import path
+
+from tickets.views import organizer
+
+urlpatterns = [
+    path("<int:pk>/bookings/", organizer.BookingOrderListView.as_view(), name="orders"),
+    path("<int:pk>/bookings/orders.csv", organizer.BookingOrderExportView.as_view(), name="orders_csv"),
+    path("<int:pk>/bookings/attendees/", organizer.BookingAttendeeListView.as_view(), name="attendees"),
+    path("<int:pk>/bookings/attendees.csv", organizer.BookingAttendeeExportView.as_view(), name="attendees_csv"),
+]
