@@ -58,6 +58,55 @@ class RefundReasonForm(forms.Form):
     )
 
 
+def refund_orders_in_full(model_admin, request, *, orders: list[Order], selected) -> TemplateResponse | None:
+    """The "Refund in full" admin action shared by payments and orders: a confirmation page asking for
+    a reason, then ``payment_refund_full`` (audited) for each order."""
+    form = RefundReasonForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        refunded, now = 0, timezone.now()
+        for order in orders:
+            try:
+                payment_refund_full(
+                    order=order,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    now=now,
+                    ip_address=client_ip(request),
+                )
+                refunded += 1
+            except DomainError as exc:
+                model_admin.message_user(request, f"{order.code}: {exc.message}", messages.WARNING)
+        if refunded:
+            model_admin.message_user(
+                request,
+                ngettext("%(count)d order is being refunded.", "%(count)d orders are being refunded.", refunded)
+                % {"count": refunded},
+                messages.SUCCESS,
+            )
+        return None
+    kept = [Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED]
+    rows = [
+        {
+            "order": order,
+            "amount": sum(
+                payment.amount - payment_refund_committed(payment=payment)
+                for payment in order.payments.filter(status__in=kept)
+            ),
+        }
+        for order in orders
+    ]
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Refund in full"),
+        "opts": model_admin.model._meta,
+        "rows": rows,
+        "form": form,
+        "queryset": selected,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/payments/refund_in_full.html", context)
+
+
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
     list_display = ["id", "order_code", "buyer_email", "provider", "amount", "currency", "status", "created_at"]
@@ -96,44 +145,8 @@ class PaymentAdmin(ReadOnlyAdmin):
     @admin.action(description=_("Refund in full (the whole order)"), permissions=["refund"])
     def refund_in_full(self, request, queryset: QuerySet[Payment]):
         """Ask for a reason on a confirmation page, then refund each selected payment's order in full."""
-        orders = list(Order.objects.filter(pk__in=queryset.values("order_id")).select_related("buyer", "event"))
-        form = RefundReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            refunded, now = 0, timezone.now()
-            for order in orders:
-                try:
-                    payment_refund_full(
-                        order=order,
-                        actor=request.user,
-                        reason=form.cleaned_data["reason"],
-                        now=now,
-                        ip_address=client_ip(request),
-                    )
-                    refunded += 1
-                except DomainError as exc:
-                    self.message_user(request, f"{order.code}: {exc.message}", messages.WARNING)
-            if refunded:
-                self.message_user(
-                    request,
-                    ngettext("%(count)d order is being refunded.", "%(count)d orders are being refunded.", refunded)
-                    % {"count": refunded},
-                    messages.SUCCESS,
-                )
-            return None
-        rows = []
-        for order in orders:
-            kept = list(order.payments.filter(status__in=[Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED]))
-            rows.append({"order": order, "amount": sum(p.amount - payment_refund_committed(payment=p) for p in kept)})
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Refund in full"),
-            "opts": self.model._meta,
-            "rows": rows,
-            "form": form,
-            "queryset": queryset,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/payments/payment/refund_in_full.html", context)
+        orders = Order.objects.filter(pk__in=queryset.values("order_id")).select_related("buyer", "event")
+        return refund_orders_in_full(self, request, orders=list(orders), selected=queryset)
 
 
 @admin.register(Refund)

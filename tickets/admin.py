@@ -1,19 +1,12 @@
 """Orders, tickets and holds in Django admin: searchable and read-only. Money moves only through services:
 "Refund in full" calls payment_refund_full, which refunds at the provider and writes the audit log."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from core.errors import DomainError
-from core.http import client_ip
-from payments.admin import ReadOnlyAdmin, RefundReasonForm
-from payments.models import Payment
-from payments.services.refunds import payment_refund_committed, payment_refund_full
+from payments.admin import ReadOnlyAdmin, refund_orders_in_full
 from tickets.models import Hold, HoldLine, Order, OrderLine, Ticket
 
 
@@ -121,50 +114,7 @@ class OrderAdmin(ReadOnlyAdmin):
     def refund_in_full(self, request, queryset: QuerySet[Order]):
         """Ask for a reason on a confirmation page, then refund each selected order in full (audited)."""
         orders = list(queryset.select_related("buyer", "event").order_by("pk"))
-        form = RefundReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            refunded, now = 0, timezone.now()
-            for order in orders:
-                try:
-                    payment_refund_full(
-                        order=order,
-                        actor=request.user,
-                        reason=form.cleaned_data["reason"],
-                        now=now,
-                        ip_address=client_ip(request),
-                    )
-                    refunded += 1
-                except DomainError as exc:
-                    self.message_user(request, f"{order.code}: {exc.message}", messages.WARNING)
-            if refunded:
-                self.message_user(
-                    request,
-                    ngettext("%(count)d order is being refunded.", "%(count)d orders are being refunded.", refunded)
-                    % {"count": refunded},
-                    messages.SUCCESS,
-                )
-            return None
-        kept = [Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED]
-        rows = [
-            {
-                "order": order,
-                "amount": sum(
-                    payment.amount - payment_refund_committed(payment=payment)
-                    for payment in order.payments.filter(status__in=kept)
-                ),
-            }
-            for order in orders
-        ]
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Refund in full"),
-            "opts": self.model._meta,
-            "rows": rows,
-            "form": form,
-            "queryset": orders,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/tickets/order/refund_in_full.html", context)
+        return refund_orders_in_full(self, request, orders=orders, selected=orders)
 
 
 @admin.register(Ticket)
