@@ -16,6 +16,7 @@ help:
 	@echo "make test      the whole test suite"
 	@echo "make run-full  gunicorn + celery worker + beat against PostgreSQL and Redis"
 	@echo "make lint      ruff"
+	@echo "make bench     onsale benchmark on PostgreSQL + gunicorn (docs/benchmarks.md)"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +49,11 @@ run-full: install
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Needs PostgreSQL at 127.0.0.1:5432 (trust auth); uses Redis at 127.0.0.1:6379 when it answers.
+# Knobs (environment): BENCH_BUYERS, BENCH_DURATION, BENCH_WORKERS, BENCH_WORKER_CLASS, … (see bench/run).
+bench: install node_modules/.installed
+	bench/run
 
 lint: install
 	$(VENV)/bin/ruff check .

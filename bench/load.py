@@ -1,0 +1,309 @@
+"""The load generator: concurrent buyers going through the real API, or anonymous readers of an event page.
+
+    python -m bench.load onsale --base http://127.0.0.1:8765 --world var/bench/world.json --event bench-onsale
+    python -m bench.load page --base http://127.0.0.1:8765 --path /events/bench-onsale/
+
+Only talks to 127.0.0.1 / localhost. Every loop is bounded (a deadline, a per-request timeout, an order cap and
+a cap on consecutive errors). Prints a compact report and writes the raw figures as JSON with ``--out``.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import sys
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import aiohttp
+
+CARD = "4242 4242 4242 4242"
+STEPS = ("hold", "checkout", "pay")
+MAX_CONSECUTIVE_ERRORS = 50
+
+
+@dataclass
+class Stats:
+    started: float = 0.0
+    measure_from: float = 0.0
+    finished: float = 0.0
+    confirmed: int = 0  # every confirmed order, warm-up included (what the database must show)
+    measured: int = 0  # confirmed orders started after the warm-up
+    sold_out_at: float | None = None
+    latency: dict[str, list[float]] = field(default_factory=lambda: {step: [] for step in (*STEPS, "order")})
+    errors: Counter = field(default_factory=Counter)
+    requests: int = 0
+    cpu_marks: list[tuple[float, float, int]] = field(default_factory=list)  # (app s, database s, confirmed)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile, in the values' unit; 0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(pct / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def server_cpu_seconds(server_pid: int, database: str) -> tuple[float, float]:
+    """CPU seconds used so far by gunicorn (the master and its workers) and by the PostgreSQL backends
+    connected to ``database``: a figure that, unlike requests per second, hardly moves when other
+    programs share the machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    app = db = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat_file:
+                stat = stat_file.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline_file:
+                cmdline = cmdline_file.read().decode(errors="replace")
+        except OSError:  # the process ended meanwhile
+            continue
+        ppid, used = int(stat[1]), (int(stat[11]) + int(stat[12])) / tick
+        if int(entry) == server_pid or ppid == server_pid:
+            app += used
+        elif cmdline.startswith("postgres:") and f" {database} " in cmdline:
+            db += used
+    return app, db
+
+
+def _mark_cpu(args, stats: Stats) -> None:
+    if args.server_pid:
+        stats.cpu_marks.append((*server_cpu_seconds(args.server_pid, args.database), stats.confirmed))
+
+
+async def _mark_cpu_at(args, stats: Stats, when: float) -> None:
+    await asyncio.sleep(max(0.0, when - time.perf_counter()))
+    _mark_cpu(args, stats)
+
+
+def _local_only(base: str) -> None:
+    if urlsplit(base).hostname not in ("127.0.0.1", "localhost"):
+        raise SystemExit(f"bench.load: refusing to send load anywhere but this machine ({base})")
+
+
+async def _post(session, stats: Stats, step: str, url: str, payload: dict, headers: dict) -> tuple[int, dict, float]:
+    started = time.perf_counter()
+    stats.requests += 1
+    async with session.post(url, json=payload, headers=headers) as response:
+        body = await response.json(content_type=None) if response.content_length != 0 else {}
+        return response.status, body or {}, time.perf_counter() - started
+
+
+def _error_key(step: str, status: int, body: dict) -> str:
+    code = (body.get("error") or {}).get("code", "") if isinstance(body, dict) else ""
+    return f"{step} {status} {code}".strip()
+
+
+async def _buyer(session, args, stats: Stats, token: str, ticket_type: int, stop: asyncio.Event, deadline: float):
+    headers = {"Authorization": f"Bearer {token}"}
+    base = args.base.rstrip("/") + "/api/v1"
+    consecutive_errors = 0
+    while not stop.is_set() and time.perf_counter() < deadline and stats.confirmed < args.max_orders:
+        if consecutive_errors >= MAX_CONSECUTIVE_ERRORS:
+            stats.errors["buyer gave up after consecutive errors"] += 1
+            return
+        order_started = time.perf_counter()
+        step = "hold"
+        try:
+            status, body, elapsed = await _post(
+                session,
+                stats,
+                step,
+                f"{base}/holds/",
+                {"event": args.event, "lines": [{"ticket_type": ticket_type, "quantity": args.quantity}]},
+                {**headers, "Idempotency-Key": uuid.uuid4().hex},
+            )
+            if status == 409 and (body.get("error") or {}).get("code") == "sold_out":
+                if stats.sold_out_at is None:
+                    stats.sold_out_at = time.perf_counter()
+                stop.set()
+                return
+            if status != 201:
+                stats.errors[_error_key(step, status, body)] += 1
+                consecutive_errors += 1
+                continue
+            timings = {"hold": elapsed}
+
+            step = "checkout"
+            status, body, elapsed = await _post(
+                session,
+                stats,
+                step,
+                f"{base}/holds/{body['id']}/checkout/",
+                {"attendee_names": ["Bench Attendee"] * args.quantity},
+                {**headers, "Idempotency-Key": uuid.uuid4().hex},
+            )
+            if status != 201:
+                stats.errors[_error_key(step, status, body)] += 1
+                consecutive_errors += 1
+                continue
+            timings["checkout"] = elapsed
+
+            step = "pay"
+            code = body["code"]
+            status, body, elapsed = await _post(
+                session, stats, step, f"{base}/orders/{code}/pay/", {"card_number": CARD}, headers
+            )
+            if status != 200 or body.get("order", {}).get("status") != "paid":
+                stats.errors[_error_key(step, status, body)] += 1
+                consecutive_errors += 1
+                continue
+            timings["pay"] = elapsed
+        except (aiohttp.ClientError, TimeoutError, ValueError, KeyError) as exc:
+            stats.errors[f"{step} {type(exc).__name__}"] += 1
+            consecutive_errors += 1
+            continue
+        consecutive_errors = 0
+        stats.confirmed += 1
+        if order_started >= stats.measure_from:
+            stats.measured += 1
+            timings["order"] = time.perf_counter() - order_started
+            for name, value in timings.items():
+                stats.latency[name].append(value)
+
+
+async def _reader(session, args, stats: Stats, deadline: float):
+    url = args.base.rstrip("/") + args.path
+    consecutive_errors = 0
+    while time.perf_counter() < deadline and consecutive_errors < MAX_CONSECUTIVE_ERRORS:
+        started = time.perf_counter()
+        stats.requests += 1
+        try:
+            async with session.get(url) as response:
+                await response.read()
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            stats.errors[f"page {type(exc).__name__}"] += 1
+            consecutive_errors += 1
+            continue
+        if status != 200:
+            stats.errors[f"page {status}"] += 1
+            consecutive_errors += 1
+            continue
+        consecutive_errors = 0
+        stats.confirmed += 1
+        if started >= stats.measure_from:
+            stats.measured += 1
+            stats.latency["order"].append(time.perf_counter() - started)
+
+
+async def _run(args) -> Stats:
+    stats = Stats()
+    timeout = aiohttp.ClientTimeout(total=args.timeout)
+    connector = aiohttp.TCPConnector(limit=args.concurrency, force_close=False)
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+        stats.started = time.perf_counter()
+        stats.measure_from = stats.started + args.warmup
+        deadline = stats.measure_from + args.duration
+        if args.mode == "onsale":
+            world = json.loads(Path(args.world).read_text())
+            ticket_type = world["events"][args.event]["ticket_type"]
+            tokens = world["tokens"]
+            if len(tokens) < args.concurrency:
+                raise SystemExit(f"bench.load: {args.concurrency} buyers asked for, only {len(tokens)} seeded")
+            stop = asyncio.Event()
+            workers = [
+                _buyer(session, args, stats, tokens[index], ticket_type, stop, deadline)
+                for index in range(args.concurrency)
+            ]
+        else:
+            workers = [_reader(session, args, stats, deadline) for _ in range(args.concurrency)]
+        await asyncio.gather(_mark_cpu_at(args, stats, stats.measure_from), *workers)
+        stats.finished = time.perf_counter()
+        _mark_cpu(args, stats)
+    return stats
+
+
+def report(args, stats: Stats, cpu_seconds: float) -> dict:
+    end = stats.finished if stats.sold_out_at is None else min(stats.finished, stats.sold_out_at)
+    window = max(end - stats.measure_from, 1e-9)
+    unit = "confirmed orders/s" if args.mode == "onsale" else "pages/s"
+    result = {
+        "mode": args.mode,
+        "concurrency": args.concurrency,
+        "measured_seconds": round(window, 2),
+        "warmup_seconds": args.warmup,
+        "rate": round(stats.measured / window, 1),
+        "unit": unit,
+        "measured": stats.measured,
+        "confirmed_total": stats.confirmed,
+        "requests": stats.requests,
+        "sold_out_after_seconds": round(stats.sold_out_at - stats.started, 2) if stats.sold_out_at else None,
+        "errors": dict(stats.errors.most_common()),
+        "client_cpu_seconds": round(cpu_seconds, 1),
+        "latency_ms": {
+            name: {
+                "p50": round(percentile(values, 50) * 1000, 1),
+                "p95": round(percentile(values, 95) * 1000, 1),
+                "p99": round(percentile(values, 99) * 1000, 1),
+            }
+            for name, values in stats.latency.items()
+            if values
+        },
+    }
+    if len(stats.cpu_marks) == 2 and stats.cpu_marks[1][2] > stats.cpu_marks[0][2]:
+        (app0, db0, done0), (app1, db1, done1) = stats.cpu_marks
+        done = done1 - done0
+        result["server_cpu_ms_per_unit"] = {
+            "app": round((app1 - app0) / done * 1000, 2),
+            "database": round((db1 - db0) / done * 1000, 2),
+        }
+    title = f"{args.mode}: {args.event}" if args.mode == "onsale" else f"page: GET {args.path}"
+    print(f"--- {title}, {args.concurrency} concurrent clients, {result['measured_seconds']} s measured")
+    print(f"  {result['rate']} {unit}  ({stats.measured} measured, {stats.confirmed} in total incl. warm-up)")
+    if result["sold_out_after_seconds"] is not None:
+        print(f"  sold out after {result['sold_out_after_seconds']} s")
+    print(f"  {'latency ms':<12}{'p50':>8}{'p95':>8}{'p99':>8}")
+    for name, figures in result["latency_ms"].items():
+        label = "end-to-end" if name == "order" and args.mode == "onsale" else ("GET" if name == "order" else name)
+        print(f"  {label:<12}{figures['p50']:>8}{figures['p95']:>8}{figures['p99']:>8}")
+    errors = sum(stats.errors.values())
+    print(f"  errors: {errors}" + "".join(f"\n    {count:>6}  {key}" for key, count in stats.errors.most_common()))
+    if "server_cpu_ms_per_unit" in result:
+        cpu = result["server_cpu_ms_per_unit"]
+        per = "order" if args.mode == "onsale" else "page"
+        print(f"  server CPU per {per}: gunicorn {cpu['app']} ms + PostgreSQL {cpu['database']} ms")
+    print(f"  load generator CPU: {result['client_cpu_seconds']} s")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mode", choices=["onsale", "page"])
+    parser.add_argument("--base", default="http://127.0.0.1:8765")
+    parser.add_argument("--world", default="var/bench/world.json", help="written by bench.seed (onsale)")
+    parser.add_argument("--event", default="bench-onsale", help="event slug (onsale)")
+    parser.add_argument("--path", default="/events/bench-onsale/", help="page to read (page)")
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--duration", type=float, default=20.0, help="measured seconds (a bound when selling out)")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of load not counted in rate and latency")
+    parser.add_argument("--quantity", type=int, default=1, help="tickets per order (onsale)")
+    parser.add_argument("--max-orders", type=int, default=1_000_000)
+    parser.add_argument("--timeout", type=float, default=15.0, help="per-request timeout, seconds")
+    parser.add_argument("--server-pid", type=int, help="gunicorn master: report server CPU per order/page")
+    parser.add_argument("--database", default="eventhorizon_bench", help="its PostgreSQL database (CPU figures)")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    _local_only(args.base)
+
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+    stats = asyncio.run(_run(args))
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    result = report(args, stats, cpu)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
