@@ -1,4 +1,4 @@
-"""Seed the benchmark database: one organizer, two published events with one ticket type each, and N verified
+"""Seed the benchmark database: one organizer, three published events with one ticket type each, and N verified
 buyers with pre-issued JWT access tokens (so sign-in cost stays out of the measurement).
 
     python -m bench.seed --buyers 32 --capacity 20000 --sellout-capacity 500 --out var/bench/world.json
@@ -19,6 +19,7 @@ import django
 
 ONSALE_SLUG = "bench-onsale"
 SELLOUT_SLUG = "bench-sellout"
+SERVICES_SLUG = "bench-services"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         for slug, title, capacity in (
             (ONSALE_SLUG, "Bench Onsale", args.capacity),
             (SELLOUT_SLUG, "Bench Sellout", args.sellout_capacity),
+            (SERVICES_SLUG, "Bench Services", args.capacity),
         ):
             event = Event.objects.create(
                 organizer=organizer,
@@ -100,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(world, indent=1))
     print(
-        f"bench.seed: {len(buyers)} buyers; {ONSALE_SLUG} capacity {args.capacity}; "
+        f"bench.seed: {len(buyers)} buyers; {ONSALE_SLUG} and {SERVICES_SLUG} capacity {args.capacity}; "
         f"{SELLOUT_SLUG} capacity {args.sellout_capacity}"
     )
     return 0

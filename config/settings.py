@@ -240,6 +240,8 @@ SPECTACULAR_SETTINGS = {
 # --- E-mail ----------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="EventHorizon <tickets@eventhorizon.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Renders OutboundEmail.attachments at send time: (kind, ticket_id) -> (filename, bytes, mimetype) | None.
+EMAIL_ATTACHMENT_RENDERER = "tickets.files.render_attachment"
 if env.str("EMAIL_URL", default=""):
     globals().update(env.email_url("EMAIL_URL"))
 else:

@@ -29,6 +29,12 @@ class OutboundEmail(TimeStampedModel):
         default=False,
         help_text=_("Contains a secret (a code or a link); the body is erased once sent."),
     )
+    attachments = models.JSONField(
+        _("attachments"),
+        default=list,
+        blank=True,
+        help_text=_('Files rendered when the message is sent, e.g. [{"kind": "ticket_pdf", "ticket_id": 1}].'),
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)

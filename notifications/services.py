@@ -6,6 +6,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 
 from notifications.models import OutboundEmail
 
@@ -17,10 +18,14 @@ REDACTED = "[erased after sending: it contained a one-time secret]"
 REDACTED_PERSONAL = "[erased: the recipient deleted their account]"
 
 
-def email_queue(*, to: str, template: str, context: dict, sensitive: bool = False) -> OutboundEmail:
+def email_queue(
+    *, to: str, template: str, context: dict, sensitive: bool = False, attachments: list[dict] | None = None
+) -> OutboundEmail:
     """Render an e-mail into the outbox and schedule its sending after the caller's commit.
 
     Templates: notifications/email/<template>_subject.txt, <template>.txt and <template>.html.
+    ``attachments`` are references ({"kind": ..., "ticket_id": ...}), rendered when the message is sent
+    by settings.EMAIL_ATTACHMENT_RENDERER; the outbox never stores file contents.
     """
     from notifications.tasks import send_email
 
@@ -35,7 +40,13 @@ def email_queue(*, to: str, template: str, context: dict, sensitive: bool = Fals
         body_text = render_to_string(f"notifications/email/{template}.txt", context)
         body_html = render_to_string(f"notifications/email/{template}.html", context)
     email = OutboundEmail.objects.create(
-        to=to, subject=subject, body_text=body_text, body_html=body_html, template=template, sensitive=sensitive
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        template=template,
+        sensitive=sensitive,
+        attachments=list(attachments or []),
     )
     send_email.delay_on_commit(email.pk)
     return email
@@ -60,6 +71,8 @@ def email_send(*, email_id: int, now: datetime) -> bool:
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     try:
+        for filename, content, mimetype in _render_attachments(email.attachments):
+            message.attach(filename, content, mimetype)
         message.send()
     except Exception as exc:
         attempts = email.attempts + 1
@@ -72,6 +85,22 @@ def email_send(*, email_id: int, now: datetime) -> bool:
         done.update(body_text=REDACTED, body_html="")
     OutboundEmail.objects.filter(pk=email_id).update(**done)
     return True
+
+
+def _render_attachments(references: list[dict]) -> list[tuple[str, bytes, str]]:
+    """Render the e-mail's attachment references; those the renderer declines (None) are left out.
+
+    The renderer is looked up by dotted path so this app does not depend on the apps whose files it sends.
+    """
+    if not references:
+        return []
+    render = import_string(getattr(settings, "EMAIL_ATTACHMENT_RENDERER", "tickets.files.render_attachment"))
+    files = []
+    for reference in references:
+        rendered = render(reference["kind"], reference["ticket_id"])
+        if rendered is not None:
+            files.append(rendered)
+    return files
 
 
 def email_list_due(*, now: datetime, limit: int = 500) -> list[int]:

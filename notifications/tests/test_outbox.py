@@ -173,3 +173,50 @@ def test_register_api_with_the_broker_down_still_creates_the_account(api_client,
     assert "Could not publish" in caplog.text
     assert User.objects.filter(email="ada@example.com").exists()
     assert OutboundEmail.objects.get(to="ada@example.com").status == OutboundEmail.Status.PENDING
+
+
+# --- attachments ---------------------------------------------------------------------------------------
+
+
+def fake_renderer(kind: str, ticket_id: int):
+    """Stands in for tickets.files.render_attachment; declines ticket 0 (as for a refunded ticket)."""
+    if ticket_id == 0:
+        return None
+    return f"{kind}-{ticket_id}.bin", f"{kind}:{ticket_id}".encode(), "application/octet-stream"
+
+
+def test_attachments_are_stored_as_references_and_rendered_when_sent(settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_ATTACHMENT_RENDERER = "notifications.tests.test_outbox.fake_renderer"
+    references = [{"kind": "ticket_pdf", "ticket_id": 7}, {"kind": "ticket_pdf", "ticket_id": 0}]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        email = email_queue(
+            to="ada@example.com",
+            template="verify_email",
+            context={"name": "Ada", "code": "314159"},
+            attachments=references,
+        )
+
+    assert OutboundEmail.objects.get(pk=email.pk).attachments == references
+    [message] = mail.outbox
+    assert message.attachments == [("ticket_pdf-7.bin", b"ticket_pdf:7", "application/octet-stream")]
+
+
+def test_an_attachment_that_fails_to_render_leaves_the_email_pending_for_a_retry(settings):
+    settings.EMAIL_ATTACHMENT_RENDERER = "notifications.tests.test_outbox.broken_renderer"
+    email = email_queue(
+        to="ada@example.com",
+        template="verify_email",
+        context={"name": "Ada", "code": "314159"},
+        attachments=[{"kind": "ticket_pdf", "ticket_id": 7}],
+    )
+
+    with pytest.raises(RuntimeError):
+        email_send(email_id=email.pk, now=timezone.now())
+
+    email.refresh_from_db()
+    assert (email.status, email.attempts, mail.outbox) == (OutboundEmail.Status.PENDING, 1, [])
+
+
+def broken_renderer(kind: str, ticket_id: int):
+    raise RuntimeError("the PDF renderer is broken")

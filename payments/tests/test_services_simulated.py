@@ -7,6 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from events.models import TicketType
+from notifications.models import OutboundEmail
 from payments.errors import NoActionRequired, OrderAlreadyPaid, PaidTooLate, PaymentDeclined, WrongPaymentProvider
 from payments.models import Payment, Refund
 from payments.services.payments import payment_confirm_simulated, payment_pay_simulated, payment_start
@@ -45,6 +46,21 @@ def test_the_confirmation_email_lists_every_ticket(django_capture_on_commit_call
         assert ticket.serial in message.body and ticket.attendee_name in message.body
         assert ticket.serial in message.alternatives[0][0]
     assert ticket_type in message.body
+
+
+def test_the_confirmation_email_attaches_a_pdf_per_ticket_and_the_event_calendar(django_capture_on_commit_callbacks):
+    order = pending_order(quantity=2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_pay_simulated(order=order, card_number=CARD_OK, now=timezone.now())
+
+    [message] = mail.outbox
+    pdfs = [item for item in message.attachments if item[2] == "application/pdf"]
+    calendars = [item for item in message.attachments if item[2] == "text/calendar"]
+    assert sorted(name for name, _, _ in pdfs) == sorted(f"ticket-{t.serial}.pdf" for t in order.tickets.all())
+    assert all(content.startswith(b"%PDF") for _, content, _ in pdfs)
+    assert len(calendars) == 1 and "BEGIN:VEVENT" in str(calendars[0][1])
+    assert all("ticket_id" in ref for ref in OutboundEmail.objects.get().attachments)
 
 
 def test_a_declined_card_keeps_the_order_pending_and_its_tickets_reserved():

@@ -5,6 +5,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.errors import NotFound
+from tickets.files import ticket_filename, ticket_ics, ticket_pdf, ticket_qr_svg
 from tickets.models import Order, Ticket
 from tickets.qr import ticket_qr_png
 from tickets.selectors import order_get_for_buyer, order_list_for_buyer, ticket_get_for_owner, ticket_list_for_owner
@@ -55,14 +56,46 @@ class OrderDetailView(LoginRequiredMixin, TemplateView):
         }
 
 
+def _valid_ticket_of(request, pk: int) -> Ticket:
+    """The requester's own valid ticket; anything else (someone else's, unpaid, refunded) is a 404."""
+    try:
+        ticket = ticket_get_for_owner(owner=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    if ticket.status != Ticket.Status.VALID:
+        raise Http404
+    return ticket
+
+
 class TicketQrView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
-        try:
-            ticket = ticket_get_for_owner(owner=request.user, pk=pk)
-        except NotFound as exc:
-            raise Http404 from exc
-        if ticket.status != Ticket.Status.VALID:
-            raise Http404
+        ticket = _valid_ticket_of(request, pk)
         response = HttpResponse(ticket_qr_png(ticket), content_type="image/png")
         response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+class TicketQrSvgView(LoginRequiredMixin, View):
+    def get(self, request, pk: int):
+        ticket = _valid_ticket_of(request, pk)
+        response = HttpResponse(ticket_qr_svg(ticket), content_type="image/svg+xml")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+class TicketPdfView(LoginRequiredMixin, View):
+    def get(self, request, pk: int):
+        ticket = _valid_ticket_of(request, pk)
+        response = HttpResponse(ticket_pdf(ticket), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{ticket_filename(ticket, "pdf")}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class TicketIcsView(LoginRequiredMixin, View):
+    def get(self, request, pk: int):
+        ticket = _valid_ticket_of(request, pk)
+        response = HttpResponse(ticket_ics(ticket), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{ticket_filename(ticket, "ics")}"'
+        response["Cache-Control"] = "private, no-store"
         return response
