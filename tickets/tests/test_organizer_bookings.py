@@ -259,9 +259,20 @@ def test_attendees_csv_has_one_line_per_ticket_with_its_seat(client):
 
 
 def test_csv_follows_the_search_and_the_filter(organizer_client, ticket_type):
-    wanted = order_booked(ticket_type=ticket_type, names=["Jack Wanted"], paid=False)
-    order_booked(ticket_type=ticket_type, names=["Jack Paid"])
-    order_booked(ticket_type=ticket_type, names=["Kim Other"], paid=False)
+    # Buyers get fixed names and addresses: a generated one could contain "jack" too.
+    wanted = order_booked(
+        ticket_type=ticket_type,
+        buyer=UserFactory(name="Ann Lee", email="ann@example.com"),
+        names=["Jack Wanted"],
+        paid=False,
+    )
+    order_booked(ticket_type=ticket_type, buyer=UserFactory(name="Bo Yi", email="bo@example.com"), names=["Jack Paid"])
+    order_booked(
+        ticket_type=ticket_type,
+        buyer=UserFactory(name="Kim Other", email="kim@example.com"),
+        names=["Kim Other"],
+        paid=False,
+    )
 
     rows = csv_rows(organizer_client.get(url("bookings:orders_csv", ticket_type.event, q="jack", status="pending")))
 
