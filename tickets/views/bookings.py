@@ -67,35 +67,24 @@ def _valid_ticket_of(request, pk: int) -> Ticket:
     return ticket
 
 
-class TicketQrView(LoginRequiredMixin, View):
+class TicketFileView(LoginRequiredMixin, View):
+    """One of a valid ticket's files, for its owner: QR (PNG, SVG), the PDF ticket or its .ics."""
+
+    # kind: (render, content type, downloaded as a file, browser cache header)
+    FILES = {
+        "qr_png": (ticket_qr_png, "image/png", False, "private, max-age=3600"),
+        "qr_svg": (ticket_qr_svg, "image/svg+xml", False, "private, max-age=3600"),
+        "pdf": (ticket_pdf, "application/pdf", True, "private, no-store"),
+        "ics": (ticket_ics, "text/calendar; charset=utf-8", True, "private, no-store"),
+    }
+    kind = "qr_png"
+
     def get(self, request, pk: int):
         ticket = _valid_ticket_of(request, pk)
-        response = HttpResponse(ticket_qr_png(ticket), content_type="image/png")
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
-
-
-class TicketQrSvgView(LoginRequiredMixin, View):
-    def get(self, request, pk: int):
-        ticket = _valid_ticket_of(request, pk)
-        response = HttpResponse(ticket_qr_svg(ticket), content_type="image/svg+xml")
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
-
-
-class TicketPdfView(LoginRequiredMixin, View):
-    def get(self, request, pk: int):
-        ticket = _valid_ticket_of(request, pk)
-        response = HttpResponse(ticket_pdf(ticket), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{ticket_filename(ticket, "pdf")}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-
-class TicketIcsView(LoginRequiredMixin, View):
-    def get(self, request, pk: int):
-        ticket = _valid_ticket_of(request, pk)
-        response = HttpResponse(ticket_ics(ticket), content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{ticket_filename(ticket, "ics")}"'
-        response["Cache-Control"] = "private, no-store"
+        render, content_type, download, cache = self.FILES[self.kind]
+        response = HttpResponse(render(ticket), content_type=content_type)
+        if download:
+            extension = "pdf" if self.kind == "pdf" else "ics"
+            response["Content-Disposition"] = f'attachment; filename="{ticket_filename(ticket, extension)}"'
+        response["Cache-Control"] = cache
         return response
