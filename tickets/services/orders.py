@@ -172,6 +172,16 @@ def _order_set_paid(*, order: Order, now: datetime) -> None:
     # A late payment can revive an order the buyer had abandoned: it is no longer cancelled.
     order.status, order.paid_at, order.cancelled_at = Order.Status.PAID, now, None
     order.save(update_fields=["status", "paid_at", "cancelled_at", "updated_at"])
+    order_after_paid(order=order, now=now)
+
+
+def order_after_paid(*, order: Order, now: datetime) -> None:
+    """What else happens when an order becomes paid (referral rewards, …). Same transaction, order locked."""
+
+
+def order_after_refunded(*, order: Order, now: datetime) -> None:
+    """What else happens when a paid order is refunded in full (referral rewards revoked, …). Same
+    transaction, order locked. Every path that ends an order as refunded calls it once."""
 
 
 @transaction.atomic
@@ -212,6 +222,7 @@ def order_mark_refunded(*, order_id: int, now: datetime) -> bool:
     valid.update(status=Ticket.Status.REFUNDED)
     order.status = Order.Status.REFUNDED
     order.save(update_fields=["status", "updated_at"])
+    order_after_refunded(order=order, now=now)
     return True
 
 
