@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from events.demo import seed_catalogue
+from tickets.demo import seed_orders
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_ACCOUNTS = [
@@ -19,7 +20,7 @@ DEMO_ACCOUNTS = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts (and, as features land, demo events and orders)."
+    help = "Create the demo accounts, events, orders and check-ins."
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Allow running with DEBUG off (never in production).")
@@ -42,7 +43,12 @@ class Command(BaseCommand):
                 gate=User.objects.get(email="gate@demo.test"),
                 now=now,
             )
+        # Outside the block above: bookings and scans run through services with transactions of their own.
+        orders = seed_orders(
+            attendee=User.objects.get(email="attendee@demo.test"), gate=User.objects.get(email="gate@demo.test"), now=now
+        )
         self.stdout.write(f"Demo catalogue: {added} new events (re-running adds only what is missing).")
+        self.stdout.write(f"Demo orders: {orders} new orders, check-ins on the past event.")
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000/accounts/login/ with:")
         )
