@@ -271,6 +271,8 @@ STATICFILES_DIRS = [
     ("npm/bootstrap", BASE_DIR / "node_modules/bootstrap/dist"),
     ("npm/bootstrap-icons", BASE_DIR / "node_modules/bootstrap-icons/font"),
     ("npm/inter", BASE_DIR / "node_modules/@fontsource-variable/inter"),
+    ("npm/jsqr", BASE_DIR / "node_modules/jsqr/dist"),  # the scanner app's QR decoder
+    ("npm/noble-ed25519", BASE_DIR / "node_modules/@noble/ed25519"),  # its offline signature check
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
@@ -322,6 +324,8 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
+        "worker-src": ["'self'"],  # the scanner app's service worker and QR decoder worker
+        "manifest-src": ["'self'"],
     }
 }
 

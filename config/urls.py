@@ -28,6 +28,7 @@ urlpatterns = [
     path("dashboard/events/", include(("events.urls.seat_maps", "seat_maps"), namespace="seat_maps")),
     path("dashboard/events/", include(("tickets.urls_organizer", "bookings"), namespace="bookings")),
     path("dashboard/", include(("checkin.urls", "checkin"), namespace="checkin")),
+    path("scanner/", include(("checkin.urls_scanner", "scanner"), namespace="scanner")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -8,5 +8,6 @@ urlpatterns = [
     path("events/<int:pk>/stats/", views.CheckinStatsApi.as_view(), name="checkin-stats"),
     path("verify/", views.CheckinVerifyApi.as_view(), name="checkin-verify"),
     path("redeem/", views.CheckinRedeemApi.as_view(), name="checkin-redeem"),
+    path("reject/", views.CheckinRejectApi.as_view(), name="checkin-reject"),
     path("sync/", views.CheckinSyncApi.as_view(), name="checkin-sync"),
 ]

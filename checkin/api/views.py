@@ -39,7 +39,7 @@ from checkin.selectors import (
 from checkin.services.access import staff_check_can_scan
 from checkin.services.answers import iso
 from checkin.services.codes import checkin_opens_at, code_clean
-from checkin.services.scans import ScanInput, scan_redeem, scan_verify, scans_sync
+from checkin.services.scans import ScanInput, scan_redeem, scan_reject, scan_verify, scans_sync
 
 MAX_SYNC_SCANS = 500
 SCAN_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
@@ -178,6 +178,36 @@ class CheckinRedeemApi(CheckinApi):
             now=timezone.now(),
         )
         return Response(outcome.answer(), status=redeem_status(outcome.reason))
+
+
+class CheckinRejectApi(CheckinApi):
+    class Input(EventInput):
+        scan_id = ScanIdField()
+        reason = serializers.ChoiceField(choices=[choice for choice in Reason.choices if choice[0] != Reason.OK])
+        gate = CleanCharField(max_length=60, required=False, allow_blank=True, default="")
+        device_id = CleanCharField(max_length=100, required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        request=Input,
+        responses={200: OpenApiResponse(description="The logged scan's answer (reason as sent); admits nobody")},
+        summary="Log a code turned away after verify (every scan is logged); a repeated scan_id replays",
+    )
+    def post(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        event = event_get_for_scanning(pk=values["event"])
+        outcome = scan_reject(
+            staff=request.user,
+            event=event,
+            code=values["code"],
+            gate=values["gate"],
+            device_id=values["device_id"],
+            scan_id=values["scan_id"],
+            reason=values["reason"],
+            now=timezone.now(),
+        )
+        return Response(outcome.answer())
 
 
 class CheckinSyncApi(CheckinApi):

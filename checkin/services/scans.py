@@ -71,6 +71,21 @@ def scan_redeem(
     return _scan_record(staff=staff, event=event, scan=scan, offline=False, now=now)
 
 
+def scan_reject(
+    *, staff: User, event: Event, code: str, gate: str, device_id: str, scan_id: str, reason: str, now: datetime
+) -> ScanOutcome:
+    """Log a code the gate turned away online after ``verify`` said no, so that every scan is in the log.
+    The gate's verdict is stored as given and nobody is admitted — even if the ticket became admissible
+    in between (the person was sent away; a new scan admits them).
+
+    Locks: none.
+    Raises: NotEventStaff, ScanIdReused.
+    """
+    staff_check_can_scan(user=staff, event=event)
+    scan = ScanInput(scan_id=scan_id, code=code, gate=gate, device_id=device_id, result=reason)
+    return _scan_record(staff=staff, event=event, scan=scan, offline=False, now=now, turned_away=True)
+
+
 @dataclass(frozen=True)
 class SyncResult:
     scan_id: str
@@ -115,8 +130,11 @@ def _replay(previous: Scan, *, staff: User, event: Event) -> ScanOutcome:
     return ScanOutcome(previous, replayed=True)
 
 
-def _scan_record(*, staff: User, event: Event, scan: ScanInput, offline: bool, now: datetime) -> ScanOutcome:
-    """Resolve, admit if admissible, and store the scan with its answer — in one transaction."""
+def _scan_record(
+    *, staff: User, event: Event, scan: ScanInput, offline: bool, now: datetime, turned_away: bool = False
+) -> ScanOutcome:
+    """Resolve, admit if admissible, and store the scan with its answer — in one transaction.
+    ``turned_away``: the gate already sent the person away with ``scan.result`` (online rejections)."""
     # An offline scan happened at the device's time (never later than now: device clocks drift).
     at = scan.device_time if offline and scan.device_time and scan.device_time <= now else now
     with transaction.atomic(durable=True):
@@ -124,7 +142,7 @@ def _scan_record(*, staff: User, event: Event, scan: ScanInput, offline: bool, n
         if previous is not None:
             return _replay(previous, staff=staff, event=event)
         resolution = code_resolve(event=event, code=scan.code, at=at)
-        device_rejected = offline and scan.result != Reason.OK
+        device_rejected = (offline or turned_away) and scan.result != Reason.OK
         if device_rejected:
             # The device turned the person away; its verdict is what happened at the gate.
             resolution = replace(resolution, reason=scan.result)
