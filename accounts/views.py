@@ -32,6 +32,21 @@ from core.http import client_ip
 
 VERIFY_EMAIL_SESSION_KEY = "accounts:verify_email"
 RESET_EMAIL_SESSION_KEY = "accounts:reset_email"
+NEXT_SESSION_KEY = "accounts:next"  # where a new account goes once verified (e.g. back to a ticket transfer)
+
+
+def safe_next(request) -> str:
+    """The ``next`` of the request when it points into this site, else ""."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return ""
+
+
+def initial_email(request) -> dict:
+    """Prefill the e-mail field from ``?email=`` (links in e-mails say which address to use)."""
+    email = request.GET.get("email", "").strip()
+    return {"email": email} if email and len(email) <= 254 else {}
 
 
 def add_error(form, exc: Exception, field: str | None = None) -> None:
@@ -49,7 +64,8 @@ class SignupView(FormView):
 
     def get_initial(self):
         role = self.request.GET.get("role")
-        return {"role": role} if role in (User.Role.ATTENDEE, User.Role.ORGANIZER) else {}
+        initial = {"role": role} if role in (User.Role.ATTENDEE, User.Role.ORGANIZER) else {}
+        return {**initial, **initial_email(self.request)}
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -69,6 +85,8 @@ class SignupView(FormView):
             add_error(form, exc)
             return self.form_invalid(form)
         self.request.session[VERIFY_EMAIL_SESSION_KEY] = user.email
+        if next_url := safe_next(self.request):
+            self.request.session[NEXT_SESSION_KEY] = next_url
         messages.success(self.request, _("Welcome! We sent a 6-digit code to %(email)s.") % {"email": user.email})
         return redirect("accounts:verify")
 
@@ -101,7 +119,7 @@ class VerifyEmailView(FormView):
         if not self.request.user.is_authenticated or self.request.user.pk == user.pk:
             login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(self.request, _("Your e-mail address is verified. You're all set!"))
-        return redirect("core:home")
+        return redirect(self.request.session.pop(NEXT_SESSION_KEY, None) or "core:home")
 
 
 class VerifyEmailResendView(View):
@@ -123,6 +141,9 @@ class VerifyEmailResendView(View):
 class LoginView(FormView):
     template_name = "accounts/login.html"
     form_class = forms.LoginForm
+
+    def get_initial(self):
+        return initial_email(self.request)
 
     def form_valid(self, form):
         try:
@@ -150,17 +171,15 @@ class LoginView(FormView):
         return HttpResponseRedirect(self.get_success_url())
 
     def get_success_url(self):
-        target = self.request.POST.get("next") or self.request.GET.get("next")
-        if target and url_has_allowed_host_and_scheme(target, {self.request.get_host()}, self.request.is_secure()):
-            return target
-        return reverse("core:home")
+        return safe_next(self.request) or reverse("core:home")
 
 
 class LogoutView(View):
     def post(self, request):
+        next_url = safe_next(request)
         logout(request)
         messages.info(request, _("You are signed out."))
-        return redirect("core:home")
+        return redirect(next_url or "core:home")
 
 
 class PasswordResetView(FormView):

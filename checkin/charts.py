@@ -1,8 +1,11 @@
 """Geometry of the server-rendered SVG bar chart (the page's CSP allows no inline styles, so no JS chart)."""
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
+
+from core.charts import nice_ceiling
+
+__all__ = ["CHART_HEIGHT", "CHART_WIDTH", "Bar", "bar_chart", "nice_ceiling"]
 
 CHART_WIDTH = 600
 CHART_HEIGHT = 120
@@ -18,18 +21,6 @@ class Bar:
     minute: datetime
     count: int
     is_latest: bool
-
-
-def nice_ceiling(value: int) -> int:
-    """The smallest 2, 4, 6, 8 or 10 × 10ⁿ at or above ``value`` (at least 2): an even top, so the middle
-    grid line is a whole number of check-ins too."""
-    if value <= 2:
-        return 2
-    magnitude = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 4, 6, 8, 10):
-        if step * magnitude >= value and (step * magnitude) % 2 == 0:
-            return step * magnitude
-    return 10 * magnitude  # pragma: no cover
 
 
 def bar_chart(series: list[tuple[datetime, int]]) -> dict:

@@ -49,12 +49,27 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.purge_expired_security_records",
         "schedule": crontab(minute=17, hour=3),
     },
+    # Record dynamic price changes caused by time and fading demand (sales-driven ones are seen at hold time).
+    "events-record-dynamic-prices": {
+        "task": "events.tasks.record_dynamic_prices",
+        "schedule": 60.0,
+    },
     # Release expired holds and expire unpaid orders, so their capacity goes back on sale.
     "tickets-expire-holds-and-orders": {
         "task": "tickets.tasks.expire_holds_and_orders",
         "schedule": 60.0,
     },
-    # Publish refunds whose task was lost, and poll refunds the provider has not finished yet.
+    # Mark ticket transfers nobody accepted in time as expired (they already count as expired when read).
+    "tickets-expire-ticket-transfers": {
+        "task": "tickets.tasks.expire_ticket_transfers",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Finish cancelled events whose job was lost: release holds, cancel unpaid orders, refund paid ones.
+    "tickets-process-cancelled-events": {
+        "task": "tickets.tasks.process_cancelled_events",
+        "schedule": 300.0,
+    },
+    # Publish refunds whose task was lost, retry those the provider could not take yet (backoff per refund).
     "payments-publish-due-refunds": {
         "task": "payments.tasks.publish_due_refunds",
         "schedule": 60.0,

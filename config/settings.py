@@ -234,6 +234,12 @@ SPECTACULAR_SETTINGS = {
         "HoldStatusEnum": "tickets.models.Hold.Status",
         "OrderStatusEnum": "tickets.models.Order.Status",
         "TicketStatusEnum": "tickets.models.Ticket.Status",
+        "PromoCodeKindEnum": "tickets.models.PromoCode.Kind",
+        "PromoCodeSourceEnum": "tickets.models.PromoCode.Source",
+        "ReferralStatusEnum": "tickets.models.Referral.Status",
+        "ApplicationStatusEnum": "tickets.models.Application.Status",
+        "RefundKindEnum": "payments.models.Refund.Kind",
+        "RefundStatusEnum": "payments.models.Refund.Status",
     },
 }
 
@@ -262,6 +268,8 @@ TICKET_SIGNING_SECRET = env.str("TICKET_SIGNING_SECRET", default="")
 HOLD_TTL_MINUTES = env.int("HOLD_TTL_MINUTES", default=10)  # how long chosen tickets stay reserved
 BOOKING_LOCK_TIMEOUT_MS = env.int("BOOKING_LOCK_TIMEOUT_MS", default=3000)  # then "busy, try again" (409)
 CHECKIN_OPENS_HOURS_BEFORE = env.int("CHECKIN_OPENS_HOURS_BEFORE", default=6)  # earlier scans: not_yet_valid
+# An approved applicant of a paid approval-required event pays within this many days (never after the start).
+APPLICATION_PAYMENT_DAYS = env.int("APPLICATION_PAYMENT_DAYS", default=3)
 
 # --- Files -----------------------------------------------------------------------------------------
 STATIC_URL = "static/"
@@ -276,8 +284,12 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Files only their owner, the event's organizer and admins may read (application attachments): never under
+# MEDIA_ROOT, never given a URL; served by permission-checked views. On S3 point "private" at a private bucket.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

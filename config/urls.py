@@ -20,6 +20,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("", include(("tickets.urls_applications", "applications"), namespace="applications")),
     path("accounts/", include("accounts.urls")),
     path("tickets/", include("tickets.urls")),
     path("payments/", include("payments.urls")),
@@ -27,7 +28,9 @@ urlpatterns = [
     path("dashboard/events/", include(("events.urls.organizer", "organizer"), namespace="organizer")),
     path("dashboard/events/", include(("events.urls.seat_maps", "seat_maps"), namespace="seat_maps")),
     path("dashboard/events/", include(("tickets.urls_organizer", "bookings"), namespace="bookings")),
+    path("dashboard/events/", include(("tickets.urls_promo", "promo_codes"), namespace="promo_codes")),
     path("dashboard/", include(("checkin.urls", "checkin"), namespace="checkin")),
+    path("r/", include(("tickets.urls_referrals", "referrals"), namespace="referrals")),
     path("scanner/", include(("checkin.urls_scanner", "scanner"), namespace="scanner")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

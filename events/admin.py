@@ -10,13 +10,14 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.errors import DomainError
 from core.http import client_ip
 from core.services import audit_record
-from events.models import CapacityPool, Category, Event, EventStaff, TicketType, Venue, WishlistItem
+from events.models import CapacityPool, Category, Event, EventStaff, PriceChange, TicketType, Venue, WishlistItem
 from events.services.events import event_cancel, event_delete, event_set_featured, event_unpublish
 from events.services.ticket_types import TICKET_TYPE_FIELDS, ticket_type_update
 
@@ -148,6 +149,8 @@ class EventAdmin(AuditedAdmin):
                     "requires_approval",
                     "refund_policy",
                     "refund_fee",
+                    "transfers_enabled",
+                    "transfer_cutoff_hours",
                     "cancellation_reason",
                 ]
             },
@@ -284,7 +287,7 @@ class TicketTypeAdmin(admin.ModelAdmin):
     list_filter = ["is_hidden"]
     search_fields = ["name", "event__title"]
     list_select_related = ["event"]
-    readonly_fields = ["event", "sold", "held"]
+    readonly_fields = ["event", "sold", "held", "current_price", "price_history"]
     fields = [
         "event",
         "name",
@@ -301,7 +304,26 @@ class TicketTypeAdmin(admin.ModelAdmin):
         "is_hidden",
         "unlock_code",
         "position",
+        "dynamic_pricing",
+        "price_floor",
+        "price_ceiling",
+        "pricing_rules",
+        "current_price",
+        "price_history",
     ]
+
+    @admin.display(description=_("price history"))
+    def price_history(self, ticket_type: TicketType):
+        """The latest recorded prices (dynamic pricing), newest first; written by events.services.pricing only."""
+        changes = PriceChange.objects.filter(ticket_type=ticket_type).order_by("-at", "-id")[:20]
+        if not changes:
+            return _("No price changes recorded.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", "<li>{} — {} (was {}): {}</li>", ((c.at, c.price, c.previous_price, c.reason) for c in changes)
+            ),
+        )
 
     @admin.display(description=_("available"))
     def available(self, ticket_type: TicketType) -> int:

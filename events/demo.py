@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
 from events.models import Category, Event, EventStaff, TicketType, Venue
+from events.services.pricing import ticket_type_price_sync
 from events.services.seat_maps import SectionSpec, seat_map_generate
 
 CATEGORIES = [
@@ -54,7 +55,7 @@ VENUES = [
 # tickets [(name, price, capacity)], extras
 EVENTS = [
     ("neon-nights-festival", "Neon Nights Festival", "music", "tempodrom", 21, 6, "Europe/Berlin",
-     [("General admission", "49.00", 800), ("VIP lounge", "129.00", 80)], {"featured": True}),
+     [("General admission", "49.00", 800), ("VIP lounge", "129.00", 80)], {"featured": True, "dynamic_pricing": True}),
     ("django-summit-2027", "Django Summit 2027", "conferences", "barbican", 45, 9, "Europe/London",
      [("Early bird", "149.00", 150), ("Regular", "249.00", 350), ("Student", "59.00", 50)], {"featured": True}),
     ("hamlet-in-the-round", "Hamlet in the Round", "theatre", "coliseu", 14, 3, "Europe/Lisbon",
@@ -78,6 +79,30 @@ EVENTS = [
     ("indie-rock-revival", "Indie Rock Revival", "music", "coliseu", -20, 4, "Europe/Lisbon",
      [("General admission", "35.00", 600)], {"past": True}),
 ]  # fmt: skip
+
+# What the approval-required demo event asks its applicants (events.questions).
+HACKATHON_QUESTIONS = [
+    {"label": "What would you like to build or contribute to?", "required": True},
+    {"label": "Which languages and tools are you comfortable with?", "required": True},
+    {"label": "GitHub or portfolio link (optional)", "required": False},
+]
+
+
+def _set_up_dynamic_pricing(ticket_type: TicketType, *, now: datetime) -> None:
+    """Early bird until two weeks before, +10 % from half sold, +20 % from 80 %, +5 % in the final 48 hours."""
+    ticket_type.dynamic_pricing = True
+    ticket_type.price_floor = ticket_type.price - 10
+    ticket_type.price_ceiling = ticket_type.price * 2
+    ticket_type.pricing_rules = [
+        {"kind": "early_bird", "until": (ticket_type.event.starts_at - timedelta(days=14)).isoformat(),
+         "adjust": "amount", "value": "-10.00"},
+        {"kind": "sell_through", "threshold": 50, "adjust": "percent", "value": "10.00"},
+        {"kind": "sell_through", "threshold": 80, "adjust": "percent", "value": "20.00"},
+        {"kind": "last_minute", "threshold": 48, "adjust": "percent", "value": "5.00"},
+    ]  # fmt: skip
+    ticket_type.save()
+    ticket_type_price_sync(ticket_type=ticket_type, now=now, note="Dynamic pricing set up by the organizer")
+
 
 DESCRIPTION = (
     "{title} brings people together for an evening they will talk about for weeks.\n\n"
@@ -160,6 +185,7 @@ def seed_catalogue(*, organizer: User, gate: User, now: datetime) -> int:
             published_at=now - timedelta(days=30),
             featured=extras.get("featured", False),
             requires_approval=extras.get("requires_approval", False),
+            application_questions=HACKATHON_QUESTIONS if extras.get("requires_approval") else [],
             refund_policy=[{"hours_before": 168, "percent": 100}, {"hours_before": 48, "percent": 50}],
         )
         event.cover.save(f"{slug}.jpg", cover_image(title, categories[category].colour), save=True)
@@ -167,6 +193,8 @@ def seed_catalogue(*, organizer: User, gate: User, now: datetime) -> int:
             TicketType.objects.create(event=event, name=name, price=Decimal(price), capacity=capacity, position=index)
             for index, (name, price, capacity) in enumerate(tickets)
         ]
+        if extras.get("dynamic_pricing"):
+            _set_up_dynamic_pricing(ticket_types[0], now=now)
         if extras.get("seated"):
             seat_map_generate(
                 event=event,

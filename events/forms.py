@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Venue
+from events.questions import ApplicationQuestionsField
 
 COVER_MAX_BYTES = 5 * 1024 * 1024
 COVER_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -151,13 +152,21 @@ class EventForm(forms.ModelForm):
         help_text=_("JPEG, PNG or WebP, at most 5 MB. A wide picture (about 1600 × 900) looks best."),
     )
     remove_cover = forms.BooleanField(label=_("Remove the current picture"), required=False)
+    application_questions = ApplicationQuestionsField(
+        label=_("Questions for applicants"),
+        help_text=_(
+            "Only for events that require approval. One question per line; end a line with “(optional)” if it "
+            "may be left blank. Applicants always give their name, e-mail, phone and team."
+        ),
+    )
 
     class Meta:
         model = Event
         fields = [
             "title", "summary", "description", "category", "online_url", "starts_at", "ends_at", "timezone",
             "cover", "visibility", "currency", "max_tickets_per_order", "max_tickets_per_user", "requires_approval",
-            "refund_fee",
+            "application_questions",
+            "refund_fee", "transfers_enabled", "transfer_cutoff_hours",
         ]  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
@@ -179,6 +188,7 @@ class EventForm(forms.ModelForm):
         self.fields["max_tickets_per_order"].widget.attrs["min"] = 1
         self.fields["max_tickets_per_user"].widget.attrs["min"] = 1
         self.fields["refund_fee"].widget.attrs["min"] = 0
+        self.fields["transfer_cutoff_hours"].widget.attrs.update(min=0, max=24 * 365)
         if event.pk:
             self.initial["venue"] = event.venue_id
             self.initial["starts_at"] = utc_to_local(event.starts_at, event.tz)

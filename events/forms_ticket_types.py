@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.forms import LocalDateTimeField, local_to_utc, utc_to_local
 from events.models import CapacityPool, Event, TicketType
+from events.pricing.rules import check_dynamic_pricing
 
 
 class TicketTypeForm(forms.ModelForm):
@@ -22,10 +23,13 @@ class TicketTypeForm(forms.ModelForm):
         model = TicketType
         fields = [
             "name", "description", "price", "capacity", "pool", "sales_start", "sales_end", "min_per_order",
-            "max_per_order", "is_hidden", "unlock_code",
+            "max_per_order", "is_hidden", "unlock_code", "dynamic_pricing", "price_floor", "price_ceiling",
         ]  # fmt: skip
         help_texts = {
-            "price": _("0 for a free ticket."),
+            "price": _("0 for a free ticket. With dynamic pricing: the base price the rules start from."),
+            "dynamic_pricing": _("The price moves with sales, time and demand, within the lowest and highest price."),
+            "price_floor": _("Needed with dynamic pricing: the price never goes below this."),
+            "price_ceiling": _("Needed with dynamic pricing: the price never goes above this."),
             "pool": _("Counts these tickets against a capacity shared with other ticket types too."),
             "unlock_code": _("Buyers type it to see a hidden ticket type."),
         }
@@ -36,6 +40,9 @@ class TicketTypeForm(forms.ModelForm):
         self.fields["pool"].queryset = CapacityPool.objects.filter(event=event).order_by("name", "id")
         self.fields["pool"].empty_label = _("None")
         self.fields["price"].widget.attrs.update(min=0, step="0.01")
+        self.fields["dynamic_pricing"].label = _("Use dynamic pricing")
+        for name in ("price_floor", "price_ceiling"):
+            self.fields[name].widget.attrs.update(min=0, step="0.50")
         self.fields["capacity"].widget.attrs["min"] = 0
         if self.instance.pk:
             self.initial["sales_start"] = utc_to_local(self.instance.sales_start, event.tz)
@@ -78,6 +85,18 @@ class TicketTypeForm(forms.ModelForm):
             self.add_error("max_per_order", _("The maximum per order cannot be below the minimum."))
         if cleaned.get("is_hidden") and not cleaned.get("unlock_code"):
             self.add_error("unlock_code", _("A hidden ticket type needs an unlock code, or buyers can never see it."))
+        if cleaned.get("dynamic_pricing") and "price" in cleaned:
+            # The rules are checked with the rule rows (events.forms_pricing.pricing_is_valid).
+            limits = check_dynamic_pricing(
+                price=cleaned.get("price"),
+                floor=cleaned.get("price_floor"),
+                ceiling=cleaned.get("price_ceiling"),
+                rules=(),
+                starts_at=None,
+            )
+            for name, messages in limits.items():
+                if name not in self.errors:
+                    self.add_error(name, messages)
         return cleaned
 
 

@@ -4,12 +4,13 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+from events.pricing.rules import validate_pricing_rules
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #4f46e5."))
 icon_name = RegexValidator(r"^[a-z0-9-]+$", _("Use a Bootstrap Icons name such as music-note-beamed."))
@@ -110,6 +111,12 @@ class Event(TimeStampedModel):
     requires_approval = models.BooleanField(
         _("requires approval"), default=False, help_text=_("Buyers apply; you approve or decline each application.")
     )
+    application_questions = models.JSONField(
+        _("application questions"),
+        default=list,
+        blank=True,
+        help_text=_("What applicants answer when they apply: a list of {label, required}."),
+    )
     refund_policy = models.JSONField(
         _("refund policy"),
         default=list,
@@ -117,9 +124,38 @@ class Event(TimeStampedModel):
         help_text=_("Tiers of refund percentage by hours before the start, e.g. 100% until 168 h, 50% until 48 h."),
     )
     refund_fee = models.DecimalField(_("refund fee"), max_digits=8, decimal_places=2, default=0)
+    transfers_enabled = models.BooleanField(
+        _("ticket transfers"),
+        default=True,
+        help_text=_("Ticket holders may pass a ticket on to someone else by e-mail; the ticket gets a new QR code."),
+    )
+    transfer_cutoff_hours = models.PositiveSmallIntegerField(
+        _("transfers close (hours before the start)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(24 * 365)],
+        help_text=_("No transfers in the last this many hours before the start. Empty: until the start."),
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancellation_reason = models.TextField(_("cancellation reason"), blank=True)
+
+    # Referral program (tickets.services.referrals): a referred new customer saves, the referrer is rewarded.
+    class ReferralKind(models.TextChoices):
+        PERCENT = "percent", _("Percent")
+        FIXED = "fixed", _("Fixed amount")
+
+    referral_enabled = models.BooleanField(
+        _("referral program"), default=False, help_text=_("Ticket holders get a link to share; friends save.")
+    )
+    referral_discount_kind = models.CharField(
+        _("discount for the friend"), max_length=8, choices=ReferralKind.choices, default=ReferralKind.PERCENT
+    )
+    referral_discount_value = models.DecimalField(_("discount value"), max_digits=10, decimal_places=2, default=0)
+    referral_reward_kind = models.CharField(
+        _("reward for the referrer"), max_length=8, choices=ReferralKind.choices, default=ReferralKind.PERCENT
+    )
+    referral_reward_value = models.DecimalField(_("reward value"), max_digits=10, decimal_places=2, default=0)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -137,6 +173,21 @@ class Event(TimeStampedModel):
             ),
             models.CheckConstraint(condition=Q(max_tickets_per_order__gte=1), name="event_max_per_order_positive"),
             models.CheckConstraint(condition=Q(refund_fee__gte=0), name="event_refund_fee_not_negative"),
+            models.CheckConstraint(
+                condition=Q(referral_discount_kind__in=["percent", "fixed"])
+                & Q(referral_reward_kind__in=["percent", "fixed"]),
+                name="event_referral_kinds_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(referral_discount_value__gte=0, referral_reward_value__gte=0)
+                & (~Q(referral_discount_kind="percent") | Q(referral_discount_value__lte=100))
+                & (~Q(referral_reward_kind="percent") | Q(referral_reward_value__lte=100)),
+                name="event_referral_values_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(referral_enabled=False) | Q(referral_discount_value__gt=0, referral_reward_value__gt=0),
+                name="event_referral_enabled_has_values",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -196,6 +247,28 @@ class TicketType(TimeStampedModel):
     )
     unlock_code = models.CharField(_("unlock code"), max_length=40, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Dynamic pricing (events.pricing, docs/pricing.md): opt-in; ``price`` is then the base price.
+    dynamic_pricing = models.BooleanField(
+        _("dynamic pricing"), default=False, help_text=_("The price follows the rules below, within the limits.")
+    )
+    price_floor = models.DecimalField(_("lowest price"), max_digits=10, decimal_places=2, null=True, blank=True)
+    price_ceiling = models.DecimalField(_("highest price"), max_digits=10, decimal_places=2, null=True, blank=True)
+    pricing_rules = models.JSONField(
+        _("pricing rules"),
+        default=list,
+        blank=True,
+        validators=[validate_pricing_rules],
+        help_text=_("A list of {kind, threshold or until, adjust, value}; see docs/pricing.md."),
+    )
+    current_price = models.DecimalField(
+        _("current price"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The last price recorded in the price history (empty: none recorded yet)."),
+    )
 
     class Meta:
         ordering = ["position", "price", "id"]
@@ -215,6 +288,17 @@ class TicketType(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(is_hidden=False) | ~Q(unlock_code=""), name="tickettype_hidden_needs_code"
             ),
+            models.CheckConstraint(
+                condition=Q(dynamic_pricing=False)
+                | Q(
+                    price_floor__isnull=False,
+                    price_ceiling__isnull=False,
+                    price_floor__gte=0,
+                    price_floor__lte=F("price"),
+                    price_ceiling__gte=F("price"),
+                ),
+                name="tickettype_dynamic_price_bounds",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -224,6 +308,27 @@ class TicketType(TimeStampedModel):
     def available(self) -> int:
         """Left to sell in this type alone (the shared capacity may allow fewer)."""
         return max(0, self.capacity - self.sold - self.held)
+
+
+class PriceChange(models.Model):
+    """One change of a ticket type's current price (the price history). Written by
+    ``events.services.pricing.ticket_type_price_record`` only, once per change."""
+
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.CASCADE, related_name="price_changes")
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
+    previous_price = models.DecimalField(_("previous price"), max_digits=10, decimal_places=2, null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("price change")
+        verbose_name_plural = _("price changes")
+        indexes = [models.Index(fields=["ticket_type", "at"], name="pricechange_type_at_idx")]
+        constraints = [models.CheckConstraint(condition=Q(price__gte=0), name="pricechange_price_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_type_id}: {self.previous_price} → {self.price}"
 
 
 class SeatMap(TimeStampedModel):

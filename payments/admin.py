@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from core.errors import DomainError
 from core.http import client_ip
 from payments.models import Payment, Refund, WebhookEvent
-from payments.services.refunds import payment_refund_committed, payment_refund_full
+from payments.services.refunds import payment_refund_committed, payment_refund_full, refund_retry
 from tickets.models import Order
 
 
@@ -151,11 +151,52 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
-    list_display = ["id", "payment", "amount", "status", "kind", "requested_by", "attempts", "created_at"]
+    list_display = [
+        "id",
+        "order_code",
+        "amount",
+        "status",
+        "kind",
+        "requested_by",
+        "attempts",
+        "next_attempt_at",
+        "error",
+        "created_at",
+    ]
     list_filter = ["status", "kind", "created_at"]
     search_fields = ["payment__order__code", "payment__order__buyer__email", "provider_refund_id"]
-    list_select_related = ["payment", "requested_by"]
+    list_select_related = ["payment__order", "requested_by"]
     exclude = ["idempotency_key", "claimed_at"]
+    actions = ["retry_failed"]
+
+    @admin.display(description=_("order"), ordering="payment__order__code")
+    def order_code(self, obj: Refund) -> str:
+        return obj.payment.order.code
+
+    @admin.display(description=_("last error"))
+    def error(self, obj: Refund) -> str:
+        return obj.last_error[:80] + ("…" if len(obj.last_error) > 80 else "")
+
+    def has_refund_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_admin
+
+    @admin.action(description=_("Send failed refunds again"), permissions=["refund"])
+    def retry_failed(self, request, queryset: QuerySet[Refund]):
+        """Send each selected failed refund to the provider again (audited); others are reported and skipped."""
+        retried, now = 0, timezone.now()
+        for refund in queryset.order_by("pk"):
+            try:
+                refund_retry(refund=refund, actor=request.user, now=now, ip_address=client_ip(request))
+                retried += 1
+            except DomainError as exc:
+                self.message_user(request, f"#{refund.pk}: {exc.message}", messages.WARNING)
+        if retried:
+            self.message_user(
+                request,
+                ngettext("%(count)d refund is being sent again.", "%(count)d refunds are being sent again.", retried)
+                % {"count": retried},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(WebhookEvent)

@@ -54,6 +54,11 @@ class RefundExceedsPayment(DomainError):
     default_message = _("A refund cannot be larger than what is left of the payment.")
 
 
+class RefundNotRetryable(DomainError):
+    code, status = "refund_not_retryable", 422
+    default_message = _("Only failed refunds can be sent again.")
+
+
 class ProviderError(DomainError):
     """The provider refused a request; sending it again would not help."""
 

@@ -92,6 +92,9 @@ class Refund(TimeStampedModel):
         DUPLICATE = "duplicate", _("The order was already paid or closed")
         ADMIN = "admin", _("Refunded by an admin")
         PROVIDER = "provider", _("Refunded at the provider")
+        ATTENDEE_CANCEL = "attendee_cancel", _("Cancelled by the buyer")
+        EVENT_CANCELLED = "event_cancelled", _("The event was cancelled")
+        ADMIN_PARTIAL = "admin_partial", _("Partly refunded by an admin")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
@@ -106,6 +109,8 @@ class Refund(TimeStampedModel):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_error = models.TextField(_("last error"), blank=True)
+    # Set after a failed attempt the provider may accept later (network, rate limit): the sweep retries then.
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     succeeded_at = models.DateTimeField(_("succeeded"), null=True, blank=True)
 
     class Meta:
@@ -121,7 +126,18 @@ class Refund(TimeStampedModel):
                 condition=Q(status__in=["pending", "succeeded", "failed"]), name="refund_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["late_payment", "duplicate", "admin", "provider"]), name="refund_kind_valid"
+                condition=Q(
+                    kind__in=[
+                        "late_payment",
+                        "duplicate",
+                        "admin",
+                        "provider",
+                        "attendee_cancel",
+                        "event_cancelled",
+                        "admin_partial",
+                    ]
+                ),
+                name="refund_kind_valid",
             ),
             models.UniqueConstraint(
                 fields=["provider_refund_id"], condition=~Q(provider_refund_id=""), name="refund_provider_id_unique"

@@ -17,12 +17,17 @@ def process_webhook_event(self, webhook_event_id: int) -> bool:
     return webhooks.webhook_event_process(webhook_event_id=webhook_event_id, now=timezone.now())
 
 
-@shared_task(
-    bind=True, autoretry_for=(ProviderUnavailable, Busy), retry_backoff=30, retry_backoff_max=1800, max_retries=8
-)
+@shared_task(bind=True, autoretry_for=(Busy,), retry_backoff=5, retry_backoff_max=300, max_retries=8)
 def execute_refund(self, refund_id: int) -> bool:
-    """Send a pending refund to the provider; running it twice refunds once."""
-    return refunds.refund_execute(refund_id=refund_id, now=timezone.now())
+    """Send a pending refund to the provider; running it twice refunds once.
+
+    An unreachable provider is not retried here: the attempt is recorded with its next time, and the
+    ``publish_due_refunds`` sweep sends it again then (one retry schedule, one attempt counter).
+    """
+    try:
+        return refunds.refund_execute(refund_id=refund_id, now=timezone.now())
+    except ProviderUnavailable:
+        return False
 
 
 @shared_task

@@ -7,7 +7,9 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from payments.admin import ReadOnlyAdmin, refund_orders_in_full
-from tickets.models import Hold, HoldLine, Order, OrderLine, Ticket
+from tickets.admin_refunds import OrderRefundAdminMixin
+from tickets.admin_transfers import TicketTransferInline, reissue_tickets
+from tickets.models import Hold, HoldLine, Order, OrderLine, Referral, ReferralLink, Ticket
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -61,7 +63,7 @@ def _seat(ticket: Ticket) -> str:
 
 
 @admin.register(Order)
-class OrderAdmin(ReadOnlyAdmin):
+class OrderAdmin(OrderRefundAdminMixin, ReadOnlyAdmin):
     list_display = ["code", "event", "buyer_email", "status", "tickets", "total_display", "created_at", "paid_at"]
     list_filter = ["status", ("event", admin.RelatedOnlyFieldListFilter), "created_at"]
     search_fields = ["code", "buyer__email", "buyer__name", "tickets__serial"]
@@ -135,12 +137,22 @@ class TicketAdmin(ReadOnlyAdmin):
         "status",
         "version",
         "order",
+        "holder",
         "created_at",
         "updated_at",
     ]
+    inlines = [TicketTransferInline]
+    actions = ["reissue"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("seat__row__section")
+
+    def has_reissue_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_admin
+
+    @admin.action(description=_("Reissue (new QR code)"), permissions=["reissue"])
+    def reissue(self, request, queryset: QuerySet[Ticket]):
+        return reissue_tickets(self, request, queryset)
 
     @admin.display(description=_("order"), ordering="order__code")
     def order_code(self, obj: Ticket) -> str:
@@ -173,3 +185,45 @@ class HoldAdmin(ReadOnlyAdmin):
         "updated_at",
     ]
     inlines = [HoldLineInline]
+
+
+# --- referral program (read-only: links and rewards are written by tickets.services.referrals) -----------------
+
+
+@admin.register(ReferralLink)
+class ReferralLinkAdmin(ReadOnlyAdmin):
+    list_display = ["code", "event", "referrer", "created_at"]
+    list_filter = [("event", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=code", "referrer__email"]
+    search_help_text = _("Referral code or referrer e-mail.")
+    list_select_related = ["event", "referrer"]
+    fields = readonly_fields = ["code", "event", "referrer", "created_at"]
+
+
+@admin.register(Referral)
+class ReferralAdmin(ReadOnlyAdmin):
+    list_display = ["order", "event", "referrer_email", "referred_user", "status", "discount", "reward_code"]
+    list_filter = ["status", ("event", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["order__code", "link__code", "link__referrer__email", "referred_user__email"]
+    search_help_text = _("Order code, referral code, referrer or buyer e-mail.")
+    list_select_related = ["order", "event", "link__referrer", "referred_user", "reward_code"]
+    fields = readonly_fields = [
+        "event",
+        "link",
+        "order",
+        "referred_user",
+        "status",
+        "discount",
+        "reward_code",
+        "reward_was_used",
+        "rewarded_at",
+        "revoked_at",
+        "created_at",
+    ]
+
+    @admin.display(description=_("referrer"), ordering="link__referrer__email")
+    def referrer_email(self, obj: Referral) -> str:
+        return obj.link.referrer.email
+
+
+from tickets import admin_applications, admin_promo  # noqa: E402, F401  (register ApplicationAdmin, PromoCodeAdmin)

@@ -8,9 +8,11 @@ from django.db.models import F
 from accounts.models import User
 from checkin.services.scans import scan_redeem
 from events.models import Event, Seat, TicketType
-from tickets.models import Order
+from tickets.models import Order, PromoCode
 from tickets.services.holds import LineRequest, hold_create
 from tickets.services.orders import order_checkout, order_mark_paid
+from tickets.services.promo_codes import promo_code_create
+from tickets.services.referrals import ReferralSettings, referral_settings_update
 
 DEMO_BUYERS = [
     "Amara Okafor", "Ben Hartmann", "Chloé Martin", "Diego Alvarez", "Elif Yilmaz", "Finn O'Brien",
@@ -30,10 +32,12 @@ def _buyer(name: str, now: datetime) -> User:
     return user
 
 
-def _book(*, buyer: User, ticket_type: TicketType, names: list[str], now: datetime, seat_ids=()) -> Order:
+def _book(
+    *, buyer: User, ticket_type: TicketType, names: list[str], now: datetime, seat_ids=(), promo_code: str = ""
+) -> Order:
     line = LineRequest(ticket_type.pk, 0 if seat_ids else len(names), tuple(seat_ids))
     hold = hold_create(buyer=buyer, event=ticket_type.event, lines=[line], now=now)
-    order = order_checkout(hold=hold, buyer=buyer, attendee_names=names, now=now)
+    order = order_checkout(hold=hold, buyer=buyer, attendee_names=names, now=now, promo_code=promo_code)
     if order.status == Order.Status.PENDING:
         order = order_mark_paid(order_id=order.pk, now=now).order
     return order
@@ -43,11 +47,38 @@ def _first_type(slug: str) -> TicketType | None:
     return TicketType.objects.filter(event__slug=slug).order_by("position", "pk").first()
 
 
+def seed_promotions(*, now: datetime) -> None:
+    """A promo code on the summit (already used by a few buyers) and the festival's referral program."""
+    summit = Event.objects.filter(slug="django-summit-2027").first()
+    if summit and not PromoCode.objects.filter(event=summit).exists():
+        promo_code_create(
+            event=summit, code="SUMMIT20", kind=PromoCode.Kind.PERCENT, value=20, max_uses=50, per_user_limit=1,
+            valid_until=summit.starts_at - timedelta(days=7), note="Newsletter subscribers", actor=summit.organizer,
+            now=now,
+        )  # fmt: skip
+    festival = Event.objects.filter(slug="neon-nights-festival", referral_enabled=False).first()
+    if festival:
+        referral_settings_update(
+            event=festival,
+            values=ReferralSettings(
+                enabled=True, discount_kind="percent", discount_value=10, reward_kind="fixed", reward_value=5
+            ),
+            actor=festival.organizer,
+            now=now,
+        )
+
+
 def seed_orders(*, attendee: User, gate: User, now: datetime) -> int:
     """Orders for the demo attendee and a crowd of demo buyers; a sold-out class; a past event with
-    check-ins at two gates. Returns how many orders were added."""
+    check-ins at two gates; promo-code orders. Returns how many orders were added."""
     added = 0
     buyers = [_buyer(name, now) for name in DEMO_BUYERS]
+    seed_promotions(now=now)
+    summit_regular = TicketType.objects.filter(event__slug="django-summit-2027", name="Regular").first()
+    if summit_regular and not Order.objects.filter(event=summit_regular.event).exists():
+        for buyer in buyers[10:14]:
+            _book(buyer=buyer, ticket_type=summit_regular, names=[buyer.name], now=now, promo_code="SUMMIT20")
+            added += 1
 
     def untouched(slug: str) -> bool:
         return Event.objects.filter(slug=slug).exists() and not Order.objects.filter(event__slug=slug).exists()

@@ -3,7 +3,7 @@
 from collections.abc import Collection
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -11,7 +11,8 @@ from core.errors import NotFound
 from events.models import Event, Seat
 from events.selectors.public import TicketOffer, event_ticket_offers
 from events.selectors.seating import SEAT_AVAILABLE, price_display, seat_ids_taken, seat_map_layout
-from tickets.models import Hold, Order, OrderLine, Ticket
+from tickets.models import Hold, Order, OrderLine, Ticket, TicketTransfer
+from tickets.selectors_promo import promo_code_unlocked_type_ids
 
 
 def hold_get_for_buyer(*, buyer: User, public_id) -> Hold:
@@ -31,13 +32,23 @@ def order_list_for_buyer(*, buyer: User) -> QuerySet[Order]:
     )
 
 
+def _tickets_as_buyer_sees_them(buyer: User) -> QuerySet[Ticket]:
+    """An order's tickets, each with ``transferred_away`` (someone else holds it now) and ``transferred_to``
+    (the address the buyer sent it to)."""
+    sent_to = TicketTransfer.objects.filter(
+        ticket=OuterRef("pk"), from_user=buyer, status=TicketTransfer.Status.ACCEPTED
+    ).order_by("-accepted_at")
+    return Ticket.objects.select_related("ticket_type", "seat__row__section").annotate(
+        transferred_away=ExpressionWrapper(Q(holder__isnull=False), output_field=BooleanField()),
+        transferred_to=Subquery(sent_to.values("to_email")[:1]),
+    )
+
+
 def order_get_for_buyer(*, buyer: User, code: str) -> Order:
     """Raises: NotFound for someone else's order."""
     order = (
         order_list_for_buyer(buyer=buyer)
-        .prefetch_related(
-            Prefetch("tickets", queryset=Ticket.objects.select_related("ticket_type", "seat__row__section"))
-        )
+        .prefetch_related(Prefetch("tickets", queryset=_tickets_as_buyer_sees_them(buyer)))
         .filter(code=code.upper())
         .first()
     )
@@ -46,10 +57,15 @@ def order_get_for_buyer(*, buyer: User, code: str) -> Order:
     return order
 
 
+def ticket_owner_q(user: User) -> Q:
+    """Tickets ``user`` holds: transferred to them, or bought by them and not transferred away."""
+    return Q(holder=user) | Q(holder__isnull=True, order__buyer=user)
+
+
 def ticket_list_for_owner(*, owner: User) -> QuerySet[Ticket]:
-    """Tickets of the owner's paid or pending orders."""
+    """Tickets the owner holds (see ``ticket_owner_q``), of paid or pending orders."""
     return (
-        Ticket.objects.filter(order__buyer=owner)
+        Ticket.objects.filter(ticket_owner_q(owner))
         .exclude(status=Ticket.Status.CANCELLED, order__status=Order.Status.EXPIRED)
         .select_related("event", "event__venue", "ticket_type", "order", "seat__row__section")
         .order_by("event__starts_at", "id")
@@ -75,7 +91,11 @@ def seat_map_for_buyer(*, event: Event, now: datetime, code: str = "") -> dict |
     layout = seat_map_layout(event=event, taken_seat_ids=seat_ids_taken(event=event, now=now))
     if layout is None:
         return None
-    offers = {offer.ticket_type.pk: offer for offer in event_ticket_offers(event=event, now=now, code=code)}
+    unlocked = promo_code_unlocked_type_ids(event=event, code=code, now=now)
+    offers = {
+        offer.ticket_type.pk: offer
+        for offer in event_ticket_offers(event=event, now=now, code=code, unlocked_ids=unlocked)
+    }
     for zone in layout["zones"]:
         offer = offers.get(zone["id"])
         zone["on_sale"] = offer is not None and offer.state == TicketOffer.State.ON_SALE

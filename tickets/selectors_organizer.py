@@ -70,7 +70,7 @@ def ticket_list_for_event(*, event: Event, search: str = "", status: str = "") -
             | Q(order__buyer__email__icontains=search)
             | Q(order__buyer__name__icontains=search)
         )
-    return tickets.select_related("ticket_type", "seat__row__section", "order__buyer").order_by(
+    return tickets.select_related("ticket_type", "seat__row__section", "order__buyer", "holder").order_by(
         "-order__created_at", "-order_id", "id"
     )
 

@@ -97,7 +97,10 @@ def email_change_confirm(*, user: User, code: str, ip_address: str | None, now: 
 
 @transaction.atomic
 def user_delete_account(*, user: User, ip_address: str | None, now: datetime) -> User:
-    """Anonymise the account and switch it off. Orders and check-ins keep their (now anonymous) owner."""
+    """Anonymise the account and switch it off. Orders and check-ins keep their (now anonymous) owner;
+    event applications lose their personal data and attachments (pending ones are withdrawn)."""
+    from tickets.services.applications import applications_erase_for_user  # tickets depends on accounts
+
     old_email = user.email
     if user.avatar:
         user.avatar.delete(save=False)
@@ -112,6 +115,7 @@ def user_delete_account(*, user: User, ip_address: str | None, now: datetime) ->
     user.set_unusable_password()
     user.save()
     user.one_time_codes.all().delete()
+    applications_erase_for_user(user=user, now=now)
     user_tokens_revoke_all(user=user)
     audit_target_anonymise(target=user, erase_data_of=["account.email_changed"])
     audit_record(actor=user, action="account.deleted", target=user, ip_address=ip_address, now=now)

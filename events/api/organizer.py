@@ -6,6 +6,7 @@ Every object is fetched through a scoped selector, so another organizer's object
 goes through a service, which validates, records the audit entry and owns the transaction.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,7 @@ from events.api.serializers import (
     merged_value,
 )
 from events.models import CapacityPool, Category, Event, Venue, validate_timezone
+from events.questions import questions_clean
 from events.selectors.organizer import (
     event_get_for_organizer,
     event_list_for_organizer,
@@ -134,8 +136,11 @@ class OrganizerEventOutput(serializers.ModelSerializer):
             "max_tickets_per_order",
             "max_tickets_per_user",
             "requires_approval",
+            "application_questions",
             "refund_policy",
             "refund_fee",
+            "transfers_enabled",
+            "transfer_cutoff_hours",
             "published_at",
             "cancelled_at",
             "cancellation_reason",
@@ -191,13 +196,24 @@ class EventInput(StrictInput):
     max_tickets_per_order = serializers.IntegerField(min_value=1, max_value=1000, required=False)
     max_tickets_per_user = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
     requires_approval = serializers.BooleanField(required=False)
+    application_questions = serializers.JSONField(
+        required=False, help_text="Questions applicants answer: labels, or {label, required} objects."
+    )
     refund_policy = RefundTierInput(many=True, required=False)
     refund_fee = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0, required=False)
+    transfers_enabled = serializers.BooleanField(required=False)
+    transfer_cutoff_hours = serializers.IntegerField(min_value=0, max_value=24 * 365, required=False, allow_null=True)
 
     def __init__(self, *args, owner: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if owner is not None:
             self.fields["venue"].queryset = Venue.objects.filter(organizer=owner)
+
+    def validate_application_questions(self, value):
+        try:
+            return questions_clean(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
 
     def validate(self, attrs):
         errors = {}

@@ -3,9 +3,10 @@
 Same rules as ``events.api.organizer``: scoped selectors (404 for others' objects), writes through services.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -13,6 +14,15 @@ from events.api.organizer import OrganizerApi
 from events.api.serializers import CapacityPoolOutput, OrganizerTicketTypeOutput, StrictInput, merged_value
 from events.errors import CapacityBelowSold
 from events.models import CapacityPool, Event
+from events.pricing.rules import (
+    ADJUSTS,
+    KINDS,
+    MAX_RULES,
+    check_dynamic_pricing,
+    parse_rules,
+    rules_or_empty,
+    rules_to_json,
+)
 from events.selectors.organizer import (
     capacity_pool_list_for_event,
     event_get_for_organizer,
@@ -29,6 +39,38 @@ from events.services.ticket_types import (
 )
 
 # --- ticket types ---------------------------------------------------------------------------------------------
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "maxItems": MAX_RULES,
+        "description": "Dynamic pricing rules (see docs/pricing.md): "
+        '{"kind": "sell_through", "threshold": 50, "adjust": "percent", "value": "10"}, '
+        '{"kind": "early_bird", "until": "2026-12-01T00:00:00+01:00", "adjust": "amount", "value": "-5"}, '
+        'kinds "last_minute" (threshold: hours before the start) and "demand" (threshold: tickets sold in the '
+        "last hour).",
+        "items": {
+            "type": "object",
+            "properties": {
+                "kind": {"type": "string", "enum": list(KINDS)},
+                "threshold": {"type": "integer"},
+                "until": {"type": "string", "format": "date-time"},
+                "adjust": {"type": "string", "enum": list(ADJUSTS)},
+                "value": {"type": "string", "format": "decimal"},
+            },
+            "required": ["kind", "adjust", "value"],
+        },
+    }
+)
+class PricingRulesField(serializers.JSONField):
+    """A list of pricing rules, validated and returned in their stored form."""
+
+    def to_internal_value(self, data):
+        try:
+            return rules_to_json(parse_rules(super().to_internal_value(data)))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
 
 
 class TicketTypeInput(StrictInput):
@@ -51,9 +93,18 @@ class TicketTypeInput(StrictInput):
     is_hidden = serializers.BooleanField(required=False)
     unlock_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
     position = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+    dynamic_pricing = serializers.BooleanField(required=False)
+    price_floor = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    price_ceiling = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    pricing_rules = PricingRulesField(required=False)
 
     def __init__(self, *args, event: Event | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.event = event
         if event is not None:
             self.fields["pool"].queryset = CapacityPool.objects.filter(event=event)
 
@@ -72,6 +123,17 @@ class TicketTypeInput(StrictInput):
                 errors["capacity"] = [
                     _("%(taken)d tickets are sold or reserved; the capacity cannot be lower.") % {"taken": taken}
                 ]
+        if merged_value(self, attrs, "dynamic_pricing", False):
+            event = self.event or getattr(self.instance, "event", None)
+            pricing_errors = check_dynamic_pricing(
+                price=merged_value(self, attrs, "price"),
+                floor=merged_value(self, attrs, "price_floor"),
+                ceiling=merged_value(self, attrs, "price_ceiling"),
+                rules=rules_or_empty(merged_value(self, attrs, "pricing_rules", [])),
+                starts_at=event.starts_at if event is not None else None,
+            )
+            for field, messages in pricing_errors.items():
+                errors.setdefault(field, []).extend(messages)
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

@@ -153,6 +153,11 @@ class OrganizerTicketTypeOutput(serializers.ModelSerializer):
             "is_hidden",
             "unlock_code",
             "position",
+            "dynamic_pricing",
+            "price_floor",
+            "price_ceiling",
+            "pricing_rules",
+            "current_price",
         ]
         read_only_fields = fields
 

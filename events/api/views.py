@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -37,6 +37,7 @@ from events.selectors.public import (
 )
 from events.selectors.seating import seat_ids_taken, seat_map_layout
 from events.services.wishlist import wishlist_add, wishlist_remove
+from tickets.selectors_promo import promo_code_unlocked_type_ids
 
 
 class PublicApi(APIView):
@@ -94,6 +95,15 @@ class EventListApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
+class NextPriceChangeOutput(serializers.Serializer):
+    """The next change of a dynamic price: after a number of tickets sold, or at a moment."""
+
+    price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    after_tickets = serializers.IntegerField(allow_null=True, help_text="More tickets sold before the change.")
+    at = serializers.DateTimeField(allow_null=True, help_text="When the change happens (time-based rules).")
+    message = serializers.CharField(help_text="The same in words, e.g. “Price rises to €55.00 after 12 more tickets”.")
+
+
 class TicketOfferOutput(serializers.Serializer):
     """A ticket type as the public sees it now (``events.selectors.public.TicketOffer``)."""
 
@@ -108,10 +118,29 @@ class TicketOfferOutput(serializers.Serializer):
     on_sale = serializers.SerializerMethodField()
     min_per_order = serializers.IntegerField(source="ticket_type.min_per_order")
     max_per_order = serializers.IntegerField(source="ticket_type.max_per_order")
+    dynamic_pricing = serializers.BooleanField(source="ticket_type.dynamic_pricing")
+    price_now = serializers.DecimalField(
+        source="price", max_digits=10, decimal_places=2, help_text="The price a hold made now fixes."
+    )
+    next_change = serializers.SerializerMethodField(help_text="What moves a dynamic price next; null when nothing.")
 
     def get_on_sale(self, offer: TicketOffer) -> bool:
         published = offer.ticket_type.event.status == Event.Status.PUBLISHED
         return published and offer.state == TicketOffer.State.ON_SALE
+
+    @extend_schema_field(NextPriceChangeOutput(allow_null=True))
+    def get_next_change(self, offer: TicketOffer) -> dict | None:
+        step = offer.next_change
+        if step is None:
+            return None
+        return NextPriceChangeOutput(
+            {
+                "price": step.price,
+                "after_tickets": step.after_tickets,
+                "at": step.at,
+                "message": offer.price_hints[0],
+            }
+        ).data
 
 
 class EventOrganizerOutput(serializers.Serializer):
@@ -165,14 +194,20 @@ class EventDetailApi(PublicApi):
             read_only_fields = fields
 
     @extend_schema(
-        parameters=[OpenApiParameter("code", OpenApiTypes.STR, description="Unlock code of hidden ticket types")],
+        parameters=[
+            OpenApiParameter(
+                "code", OpenApiTypes.STR, description="Unlock code of hidden ticket types, or a promo code that unlocks"
+            )
+        ],
         responses={200: Output},
         summary="An event with its ticket types, prices now and availability",
     )
     def get(self, request, slug: str):
         now = timezone.now()
         event = event_get_public(slug=slug, user=request.user)
-        event.offers = event_ticket_offers(event=event, now=now, code=request.query_params.get("code", "")[:40])
+        code = request.query_params.get("code", "")[:40]
+        unlocked = promo_code_unlocked_type_ids(event=event, code=code, now=now, buyer=request.user)
+        event.offers = event_ticket_offers(event=event, now=now, code=code, unlocked_ids=unlocked)
         event.price_from = min((offer.price for offer in event.offers), default=None)
         event.is_seated = hasattr(event, "seat_map")
         event.saved = event_is_wishlisted(event=event, user=request.user)

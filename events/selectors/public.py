@@ -4,14 +4,16 @@ Availability is read from the ticket types' ``sold``/``held`` counters (and thei
 exactly what the booking services lock and update; no row per ticket is counted.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
+    DecimalField,
     Exists,
     ExpressionWrapper,
     F,
@@ -23,13 +25,16 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Least
 
 from accounts.models import User
 from core.errors import NotFound
 from events.models import CapacityPool, Category, Event, TicketType, WishlistItem
-from events.pricing import unit_price
+from events.pricing import ticket_type_quotes
+from events.pricing.rules import PriceStep, Quote
+from events.pricing.text import step_text
 
 # Statuses the public may open by link. Drafts are only for their organizer and admins.
 PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED, Event.Status.ENDED)
@@ -73,7 +78,14 @@ def with_listing_annotations(
     every ticket type and is what "popularity" sorts by.
     """
     types = TicketType.objects.filter(event=OuterRef("pk")).order_by()
-    lowest = types.filter(is_hidden=False).order_by("price").values("price")[:1]
+    # A dynamic price as last recorded (events.services.pricing), so lists, filters and sorting agree with it.
+    shown_price = Case(
+        When(dynamic_pricing=True, current_price__isnull=False, then=F("current_price")),
+        default=F("price"),
+        output_field=DecimalField(max_digits=10, decimal_places=2),
+    )
+    lowest = types.filter(is_hidden=False).annotate(shown_price=shown_price).order_by("shown_price")
+    lowest = lowest.values("shown_price")[:1]
     if viewer is not None and viewer.is_authenticated:
         is_saved = Exists(WishlistItem.objects.filter(user=viewer, event=OuterRef("pk")))
     else:
@@ -140,6 +152,22 @@ class TicketOffer:
     available: int
     state: str
     unlocked: bool
+    quote: Quote | None = None
+
+    @property
+    def next_change(self) -> PriceStep | None:
+        """The next change of a dynamic price, while the ticket is on sale."""
+        if self.quote is None or self.state != self.State.ON_SALE:
+            return None
+        return self.quote.next_change
+
+    @property
+    def price_hints(self) -> list[str]:
+        """What moves a dynamic price next, in words: 'Price rises to €55.00 after 12 more tickets'."""
+        if self.quote is None or self.state != self.State.ON_SALE:
+            return []
+        event = self.ticket_type.event
+        return [step_text(step, currency=event.currency, tz=event.tz) for step in self.quote.steps]
 
     @property
     def running_low(self) -> bool:
@@ -155,18 +183,28 @@ class TicketOffer:
         return range(ticket_type.min_per_order, most + 1) if most >= ticket_type.min_per_order else range(0)
 
 
-def event_ticket_offers(*, event: Event, now: datetime, code: str = "") -> list[TicketOffer]:
+def event_ticket_offers(
+    *, event: Event, now: datetime, code: str = "", unlocked_ids: Collection[int] = ()
+) -> list[TicketOffer]:
     """The event's ticket types the visitor may see, with price and availability.
 
-    Hidden ticket types appear only when ``code`` matches their unlock code (case-insensitive). Uses the
+    Hidden ticket types appear only when ``code`` matches their unlock code (case-insensitive), or when
+    they are in ``unlocked_ids`` (the types a promo code reveals: ``tickets.selectors_promo``). Uses the
     ticket types prefetched by ``event_get_public`` when present.
     """
     code = code.strip().casefold()
+    visible = [
+        (
+            ticket_type,
+            ticket_type.is_hidden
+            and ((bool(code) and ticket_type.unlock_code.casefold() == code) or ticket_type.pk in unlocked_ids),
+        )
+        for ticket_type in event.ticket_types.all()
+    ]
+    visible = [(ticket_type, unlocked) for ticket_type, unlocked in visible if unlocked or not ticket_type.is_hidden]
+    quotes = ticket_type_quotes(ticket_types=[pair[0] for pair in visible], now=now, starts_at=event.starts_at)
     offers = []
-    for ticket_type in event.ticket_types.all():
-        unlocked = ticket_type.is_hidden and bool(code) and ticket_type.unlock_code.casefold() == code
-        if ticket_type.is_hidden and not unlocked:
-            continue
+    for ticket_type, unlocked in visible:
         available = ticket_type.available
         if ticket_type.pool is not None:
             pool = ticket_type.pool
@@ -182,10 +220,11 @@ def event_ticket_offers(*, event: Event, now: datetime, code: str = "") -> list[
         offers.append(
             TicketOffer(
                 ticket_type=ticket_type,
-                price=unit_price(ticket_type=ticket_type, now=now),
+                price=quotes[ticket_type.pk].price,
                 available=available,
                 state=state,
                 unlocked=unlocked,
+                quote=quotes[ticket_type.pk],
             )
         )
     return offers

@@ -20,7 +20,7 @@ from events.services.seat_maps import seat_map_copy
 EDITABLE_FIELDS = (
     "title", "summary", "description", "category", "venue", "online_url", "starts_at", "ends_at", "timezone",
     "cover", "visibility", "currency", "max_tickets_per_order", "max_tickets_per_user", "requires_approval",
-    "refund_policy", "refund_fee",
+    "application_questions", "refund_policy", "refund_fee", "transfers_enabled", "transfer_cutoff_hours",
 )  # fmt: skip
 
 
@@ -152,10 +152,14 @@ def event_set_featured(*, event: Event, featured: bool, actor: User, now: dateti
 
 @transaction.atomic
 def event_cancel(*, event: Event, actor: User, reason: str, now: datetime) -> Event:
-    """Cancel an event for good. Refunds and holder notices follow with the refunds issue.
+    """Cancel an event for good. After commit a job releases its holds, cancels its unpaid orders and
+    refunds every paid order in full, telling each buyer (tickets.services.cancellations); the cancelled
+    status is its outbox, so a lost job is found again by the beat sweep.
 
     Raises: EventNotEditable (already cancelled or ended).
     """
+    from tickets.tasks import process_event_cancellation
+
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.status in (Event.Status.CANCELLED, Event.Status.ENDED):
         raise EventNotEditable(f"This event is already {event.get_status_display().lower()}.")
@@ -163,6 +167,7 @@ def event_cancel(*, event: Event, actor: User, reason: str, now: datetime) -> Ev
     event.featured = False
     event.save(update_fields=["status", "cancelled_at", "cancellation_reason", "featured", "updated_at"])
     audit_record(actor=actor, action="event.cancelled", target=event, data={"reason": reason.strip()}, now=now)
+    process_event_cancellation.delay_on_commit(event.pk)
     return event
 
 

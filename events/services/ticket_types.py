@@ -2,18 +2,46 @@
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext
 
 from accounts.models import User
 from core.services import audit_record
 from events.errors import CapacityBelowSold, EventNotEditable, TicketTypeInUse
 from events.models import CapacityPool, Event, TicketType
+from events.pricing.rules import check_dynamic_pricing, parse_rules, rules_to_json
+from events.services.pricing import ticket_type_price_sync
 
 TICKET_TYPE_FIELDS = (
     "name", "description", "price", "capacity", "pool", "sales_start", "sales_end", "min_per_order",
     "max_per_order", "is_hidden", "unlock_code", "position",
+    "dynamic_pricing", "price_floor", "price_ceiling", "pricing_rules",
 )  # fmt: skip
+PRICING_FIELDS = {"price", "dynamic_pricing", "price_floor", "price_ceiling", "pricing_rules"}
+
+
+def _check_pricing(ticket_type: TicketType, event: Event) -> None:
+    """Store the rules in their canonical form and refuse inconsistent dynamic pricing.
+
+    Raises: ValidationError (by field).
+    """
+    try:
+        rules = parse_rules(ticket_type.pricing_rules)
+    except ValidationError as exc:
+        raise ValidationError({"pricing_rules": exc.messages}) from exc
+    ticket_type.pricing_rules = rules_to_json(rules)
+    if ticket_type.dynamic_pricing:
+        errors = check_dynamic_pricing(
+            price=ticket_type.price,
+            floor=ticket_type.price_floor,
+            ceiling=ticket_type.price_ceiling,
+            rules=rules,
+            starts_at=event.starts_at,
+        )
+        if errors:
+            raise ValidationError(errors)
 
 
 def _check_event_open(event: Event) -> None:
@@ -46,8 +74,10 @@ def ticket_type_create(*, event: Event, actor: User, data: dict, now: datetime) 
             setattr(ticket_type, field, data[field])
     if ticket_type.pool_id and ticket_type.pool.event_id != event.pk:
         ticket_type.pool = None
+    _check_pricing(ticket_type, event)
     _save_checked(ticket_type, on_oversold=CapacityBelowSold)
     audit_record(actor=actor, action="ticket_type.created", target=ticket_type, now=now)
+    ticket_type_price_sync(ticket_type=ticket_type, now=now, note=gettext("Dynamic pricing set up by the organizer"))
     return ticket_type
 
 
@@ -75,8 +105,15 @@ def ticket_type_update(*, ticket_type: TicketType, actor: User, data: dict, now:
     if ticket_type.pool_id and ticket_type.pool.event_id != ticket_type.event_id:
         ticket_type.pool = None
     if changed:
+        _check_pricing(ticket_type, ticket_type.event)
         _save_checked(ticket_type, on_oversold=CapacityBelowSold)
         audit_record(actor=actor, action="ticket_type.updated", target=ticket_type, data={"fields": changed}, now=now)
+    if PRICING_FIELDS & set(changed):
+        note = gettext("Pricing changed by the organizer")
+        if "dynamic_pricing" in changed:
+            turned = gettext("Dynamic pricing turned on"), gettext("Dynamic pricing turned off")
+            note = turned[0] if ticket_type.dynamic_pricing else turned[1]
+        ticket_type_price_sync(ticket_type=ticket_type, now=now, note=note)
     return ticket_type
 
 

@@ -47,6 +47,7 @@ def event_form_data(event: Event, **changes) -> dict:
         "refund_policy": json.dumps(event.refund_policy),
         "initial-refund_policy": json.dumps(event.refund_policy),  # a callable default renders a hidden initial
         "refund_fee": str(event.refund_fee),
+        "transfers_enabled": "on" if event.transfers_enabled else "",
         "ticket_types-TOTAL_FORMS": "0",
         "ticket_types-INITIAL_FORMS": "0",
         "capacity_pools-TOTAL_FORMS": "0",

@@ -222,7 +222,7 @@ def test_event_detail_shows_ticket_types_with_price_and_availability(api_client)
     ]
     assert set(body["ticket_types"][0]) == {
         "id", "name", "description", "price", "currency", "available", "sales_start", "sales_end", "on_sale",
-        "min_per_order", "max_per_order",
+        "min_per_order", "max_per_order", "dynamic_pricing", "price_now", "next_change",
     }  # fmt: skip
 
 

@@ -6,6 +6,7 @@ The seat map editor shares the mount (namespace "seat_maps", ``<pk>/seats/``); k
 from django.urls import path
 
 from events.views import organizer_events as event_views
+from events.views import organizer_pricing as pricing_views
 from events.views import organizer_staff as staff_views
 from events.views import organizer_ticket_types as ticket_type_views
 
@@ -21,6 +22,11 @@ urlpatterns = [
     path("<int:pk>/delete/", event_views.EventDeleteView.as_view(), name="event_delete"),
     path("<int:pk>/tickets/", ticket_type_views.EventTicketsView.as_view(), name="event_tickets"),
     path("<int:pk>/tickets/new/", ticket_type_views.TicketTypeCreateView.as_view(), name="ticket_type_create"),
+    path(
+        "<int:pk>/tickets/pricing-preview/",
+        pricing_views.TicketTypePricingPreviewView.as_view(),
+        name="ticket_type_pricing_preview",
+    ),
     path("<int:pk>/tickets/<int:tt>/edit/", ticket_type_views.TicketTypeUpdateView.as_view(), name="ticket_type_edit"),
     path(
         "<int:pk>/tickets/<int:tt>/delete/", ticket_type_views.TicketTypeDeleteView.as_view(), name="ticket_type_delete"

@@ -239,12 +239,15 @@ class EventCancelView(OrganizerEventMixin, TemplateView):
     template_name = "events/dashboard/event_cancel.html"
 
     def get_context_data(self, **kwargs):
+        from tickets.selectors_cancellations import event_cancellation_preview
+
         kwargs.setdefault("form", forms.EventCancelForm())
         ticket_types = ticket_type_list_for_event(event=self.event)
         return {
             **super().get_context_data(**kwargs),
             "active_tab": "overview",
             "sold": sum(ticket_type.sold for ticket_type in ticket_types),
+            "preview": event_cancellation_preview(event=self.event),
         }
 
     def post(self, request, pk: int):

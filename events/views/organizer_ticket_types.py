@@ -15,6 +15,7 @@ from django_htmx.http import push_url
 
 from core.errors import DomainError
 from events import forms_ticket_types as forms
+from events.forms_pricing import pricing_is_valid, pricing_rule_formset, rules_json
 from events.models import TicketType
 from events.selectors.organizer import (
     capacity_pool_list_for_event,
@@ -30,6 +31,7 @@ from events.services.ticket_types import (
     ticket_type_update,
 )
 from events.views.organizer_base import OrganizerEventMixin, add_service_error, get_or_404, manage_url
+from events.views.organizer_pricing import pricing_context
 
 
 class EventTicketsView(OrganizerEventMixin, TemplateView):
@@ -47,6 +49,9 @@ class EventTicketsView(OrganizerEventMixin, TemplateView):
         if kwargs["ticket_type_form"] is None:
             instance = copy.copy(editing) if editing else TicketType(event=event)
             kwargs["ticket_type_form"] = forms.TicketTypeForm(instance=instance, event=event)
+        if kwargs.get("rules_formset") is None:
+            kwargs["rules_formset"] = pricing_rule_formset(ticket_type=editing or TicketType(event=event), event=event)
+        kwargs.update(pricing_context(event=event, editing=editing, form=kwargs["ticket_type_form"]))
         kwargs.setdefault("pool_form", forms.CapacityPoolForm(prefix="pool"))
         bound_pool_form = kwargs.pop("bound_pool_form", None)
         pools = list(capacity_pool_list_for_event(event=event))
@@ -84,8 +89,9 @@ class EventTicketsView(OrganizerEventMixin, TemplateView):
 class TicketTypeFormMixin(EventTicketsView):
     http_method_names = ["post"]
 
-    def save(self, form, ticket_type: TicketType | None):
+    def save(self, form, ticket_type: TicketType | None, rules):
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        data["pricing_rules"] = rules_json(rules)
         if ticket_type is None:
             return ticket_type_create(event=self.event, actor=self.request.user, data=data, now=timezone.now())
         return ticket_type_update(ticket_type=ticket_type, actor=self.request.user, data=data, now=timezone.now())
@@ -93,9 +99,10 @@ class TicketTypeFormMixin(EventTicketsView):
     def submit(self, ticket_type: TicketType | None):
         instance = copy.copy(ticket_type) if ticket_type else TicketType(event=self.event)
         form = forms.TicketTypeForm(self.request.POST, instance=instance, event=self.event)
-        if form.is_valid():
+        rules = pricing_rule_formset(data=self.request.POST, ticket_type=instance, event=self.event)
+        if pricing_is_valid(form=form, rules=rules, event=self.event):
             try:
-                saved = self.save(form, ticket_type)
+                saved = self.save(form, ticket_type, rules)
             except ValidationError as exc:
                 add_service_error(form, exc)
             except DomainError as exc:
@@ -104,7 +111,8 @@ class TicketTypeFormMixin(EventTicketsView):
             else:
                 messages.success(self.request, _("“%(name)s” is saved.") % {"name": saved.name})
                 return redirect(manage_url(self.event, "event_tickets"))
-        return self.render_to_response(self.get_context_data(ticket_type_form=form, editing=ticket_type))
+        context = self.get_context_data(ticket_type_form=form, rules_formset=rules, editing=ticket_type)
+        return self.render_to_response(context)
 
 
 class TicketTypeCreateView(TicketTypeFormMixin):

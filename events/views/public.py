@@ -36,6 +36,9 @@ from events.selectors.public import (
 )
 from events.selectors.seating import seat_ids_taken, seat_map_layout
 from events.services.wishlist import wishlist_add, wishlist_remove
+from tickets.selectors_applications import application_get_open
+from tickets.selectors_promo import promo_code_is_known, promo_code_unlocked_type_ids
+from tickets.views.referrals import referral_invitation_for
 
 PAGE_SIZE = 12
 UNLOCK_CODE_MAX_LENGTH = 40
@@ -214,7 +217,9 @@ class EventDetailView(TemplateView):
         now = timezone.now()
         event = _event_or_404(slug=slug, user=request.user)
         code = request.GET.get("code", "").strip()[:UNLOCK_CODE_MAX_LENGTH]
-        offers = event_ticket_offers(event=event, now=now, code=code)
+        promo_unlocked = promo_code_unlocked_type_ids(event=event, code=code, now=now, buyer=request.user)
+        offers = event_ticket_offers(event=event, now=now, code=code, unlocked_ids=promo_unlocked)
+        code_is_promo = bool(promo_unlocked) or promo_code_is_known(event=event, code=code)
         visible_prices = [offer.price for offer in offers if not offer.ticket_type.is_hidden]
         url = request.build_absolute_uri(reverse("events:detail", args=[event.slug]))
         return {
@@ -223,7 +228,8 @@ class EventDetailView(TemplateView):
             "offers": offers,
             "price_from": min(visible_prices) if visible_prices else None,
             "code": code,
-            "code_rejected": bool(code) and not any(offer.unlocked for offer in offers),
+            "code_rejected": bool(code) and not code_is_promo and not any(offer.unlocked for offer in offers),
+            "code_is_promo": code_is_promo,
             "has_hidden_types": any(ticket_type.is_hidden for ticket_type in event.ticket_types.all()),
             "is_preview": event.status == Event.Status.DRAFT,
             "is_cancelled": event.status == Event.Status.CANCELLED,
@@ -232,12 +238,17 @@ class EventDetailView(TemplateView):
             and event.ends_at > now
             and not event.requires_approval
             and any(offer.quantity_choices for offer in offers),
+            "can_apply": event.requires_approval and event.status == Event.Status.PUBLISHED and event.starts_at > now,
+            "my_application": application_get_open(applicant=request.user, event=event)
+            if event.requires_approval
+            else None,
             "is_saved": event_is_wishlisted(event=event, user=request.user),
             "seat_layout": _seat_layout(event, now=now),
             "absolute_url": url,
             "cover_url": request.build_absolute_uri(event.cover.url) if event.cover else "",
             "share_links": _share_links(title=event.title, url=url),
             "map_url": _map_url(event),
+            "invitation": referral_invitation_for(request, event),
         }
 
 

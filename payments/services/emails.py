@@ -38,6 +38,8 @@ def order_confirmation_queue(*, order_id: int) -> None:
     context = {
         **_order_context(order),
         "total": order.total,
+        "discount": order.discount,
+        "discount_label": order.discount_label,
         "tickets": [
             {
                 "serial": ticket.serial,
@@ -57,9 +59,14 @@ def order_confirmation_queue(*, order_id: int) -> None:
 
 
 def paid_too_late_queue(*, payment: Payment) -> None:
-    """Tell the buyer their payment came after the tickets were gone, and that it is being refunded."""
+    """Tell the buyer their payment came after the tickets were gone (or the event was cancelled), and that it
+    is being refunded."""
     order = Order.objects.select_related("buyer", "event", "event__venue").get(pk=payment.order_id)
-    context = {**_order_context(order), "amount": payment.amount}
+    context = {
+        **_order_context(order),
+        "amount": payment.amount,
+        "event_cancelled": order.event.status == order.event.Status.CANCELLED,
+    }
     email_queue(to=order.buyer.email, template="payment_failed_refunded", context=context)
 
 

@@ -4,6 +4,9 @@ A refund row is written (pending) in the transaction that decides it; ``execute_
 The job claims the row with a conditional UPDATE (like the e-mail outbox), calls the provider with the row's
 idempotency key while holding no lock, and records the answer in a new transaction. Running it twice, or
 concurrently, or again after a crashed worker, refunds once.
+
+A provider that cannot be reached is tried again by the beat sweep with a growing delay (``next_attempt_at``);
+after MAX_ATTEMPTS the refund is failed, its error kept for admins, who can send it again (``refund_retry``).
 """
 
 import logging
@@ -18,8 +21,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.services import audit_record
 from payments import locks
-from payments.errors import NothingToRefund, ProviderError, ProviderUnavailable, RefundExceedsPayment
-from payments.models import Payment, Refund
+from payments.errors import (
+    NothingToRefund,
+    ProviderError,
+    ProviderUnavailable,
+    RefundExceedsPayment,
+    RefundNotRetryable,
+)
+from payments.models import Payment, Refund, new_idempotency_key
 from payments.providers import ProviderRefund, get_provider
 from payments.services.emails import refund_issued_queue
 from tickets.models import Order
@@ -29,7 +38,14 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
 CLAIM_TIMEOUT = timedelta(minutes=5)
+FIRST_RETRY_DELAY = timedelta(seconds=30)
+MAX_RETRY_DELAY = timedelta(hours=1)
 MONEY_TAKEN = [Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED, Payment.Status.REFUNDED]
+
+
+def refund_retry_delay(*, attempts: int) -> timedelta:
+    """How long to wait after the ``attempts``-th failed attempt: 30 s, doubling, at most an hour."""
+    return min(FIRST_RETRY_DELAY * 2 ** max(attempts - 1, 0), MAX_RETRY_DELAY)
 
 
 def payment_refund_committed(*, payment: Payment) -> Decimal:
@@ -142,11 +158,21 @@ def _refund_apply_locked(
         refund.provider_refund_id = provider_refund_id
     refund.status = status
     refund.claimed_at = None
+    if status != Refund.Status.PENDING:
+        refund.next_attempt_at = None
     if status == Refund.Status.SUCCEEDED and previous != status:
         refund.succeeded_at = now
         refund.last_error = ""
     refund.save(
-        update_fields=["provider_refund_id", "status", "claimed_at", "succeeded_at", "last_error", "updated_at"]
+        update_fields=[
+            "provider_refund_id",
+            "status",
+            "claimed_at",
+            "next_attempt_at",
+            "succeeded_at",
+            "last_error",
+            "updated_at",
+        ]
     )
     if previous == status:
         return
@@ -191,7 +217,9 @@ def _refund_record(*, refund_id: int, seen: ProviderRefund | None, error: str, g
     refund = locks.refund_for_update(refund_id=refund_id)
     if error:
         refund.last_error = error[:2000]
-        refund.save(update_fields=["last_error", "updated_at"])
+        if seen is None and not give_up and refund.status == Refund.Status.PENDING:
+            refund.next_attempt_at = now + refund_retry_delay(attempts=refund.attempts)
+        refund.save(update_fields=["last_error", "next_attempt_at", "updated_at"])
     if seen is not None:
         if refund.status != seen.status or not refund.provider_refund_id:
             _refund_apply_locked(
@@ -222,9 +250,15 @@ def refund_execute(*, refund_id: int, now: datetime) -> bool:
     refund = Refund.objects.select_related("payment", "payment__order").get(pk=refund_id)
     provider = get_provider(refund.payment.provider)
     try:
+        seen = None
         if refund.provider_refund_id:
             seen = provider.retrieve_refund(provider_refund_id=refund.provider_refund_id)
-        else:
+        elif refund.last_error and refund.payment.provider_payment_id:
+            # An earlier attempt failed, perhaps after the provider had acted (a timeout), and an admin's
+            # retry sends a new idempotency key: look for a refund of ours there before sending one.
+            state = provider.retrieve(provider_payment_id=refund.payment.provider_payment_id)
+            seen = next((item for item in state.refunds if item.refund_id == refund.pk), None)
+        if seen is None:
             seen = provider.refund(
                 payment=refund.payment,
                 amount=refund.amount,
@@ -247,7 +281,45 @@ def refund_execute(*, refund_id: int, now: datetime) -> bool:
 
 
 def refund_list_due(*, now: datetime, limit: int = 500) -> list[int]:
-    """Pending refunds whose job was lost or that wait for the provider: unclaimed for a minute, or a dead claim."""
-    due = Q(claimed_at__isnull=True, updated_at__lt=now - timedelta(minutes=1)) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
+    """Pending refunds to (re)send: their job was lost (unclaimed for a minute), their retry delay is over,
+    or a worker died holding the claim."""
+    unclaimed = Q(claimed_at__isnull=True) & (
+        Q(next_attempt_at__isnull=True, updated_at__lt=now - timedelta(minutes=1)) | Q(next_attempt_at__lte=now)
+    )
+    due = unclaimed | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
     pending = Refund.objects.filter(due, status=Refund.Status.PENDING, attempts__lt=MAX_ATTEMPTS)
     return list(pending.order_by("created_at").values_list("pk", flat=True)[:limit])
+
+
+@transaction.atomic(durable=True)
+def refund_retry(*, refund: Refund, actor: User, now: datetime, ip_address: str | None = None) -> Refund:
+    """Send a failed refund again (admins), under a new idempotency key. Audited.
+
+    The amount must still be free: a failed refund stops counting against its payment, so another refund may
+    have taken its place meanwhile.
+    Locks: the order, the payment, then the refund.
+    Raises: RefundNotRetryable (not failed), RefundExceedsPayment, Busy.
+    """
+    from payments.tasks import execute_refund
+
+    payment_id, order_id = Refund.objects.filter(pk=refund.pk).values_list("payment_id", "payment__order_id").get()
+    order = locks.order_for_update(order_id=order_id)
+    payment = locks.payment_for_update(payment_id=payment_id)
+    refund = locks.refund_for_update(refund_id=refund.pk)
+    if refund.status != Refund.Status.FAILED:
+        raise RefundNotRetryable()
+    if payment.status not in MONEY_TAKEN or payment_refund_committed(payment=payment) + refund.amount > payment.amount:
+        raise RefundExceedsPayment()
+    refund.status, refund.attempts, refund.claimed_at, refund.next_attempt_at = Refund.Status.PENDING, 0, None, None
+    refund.idempotency_key = new_idempotency_key()
+    refund.save(update_fields=["status", "attempts", "claimed_at", "next_attempt_at", "idempotency_key", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="refund.retried",
+        target=refund,
+        data={"order": order.code, "amount": str(refund.amount), "last_error": refund.last_error[:500]},
+        ip_address=ip_address,
+        now=now,
+    )
+    execute_refund.delay_on_commit(refund.pk)
+    return refund

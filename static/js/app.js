@@ -44,10 +44,21 @@
     });
   }
 
+  // A row of tabs that scrolls sideways (the organizer's event sections): bring the current one into view.
+  function revealActiveTab() {
+    document.querySelectorAll(".event-tabs").forEach(function (nav) {
+      var active = nav.querySelector(".nav-link.active");
+      if (active && nav.scrollWidth > nav.clientWidth) {
+        nav.scrollLeft = active.offsetLeft - nav.offsetLeft - (nav.clientWidth - active.offsetWidth) / 2;
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     hideToastsLater(document);
     focusFirstError();
     guardDoubleSubmit();
+    revealActiveTab();
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     hideToastsLater(event.target);

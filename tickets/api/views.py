@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
@@ -12,6 +12,8 @@ from rest_framework.views import APIView
 
 from core.errors import NotFound
 from events.models import Event, Seat
+from tickets.api.cancellations import CancelInput, OrderRefundOutput
+from tickets.errors import PromoError
 from tickets.models import Hold, Order, Ticket
 from tickets.qr import ticket_qr_payload
 from tickets.selectors import (
@@ -21,6 +23,8 @@ from tickets.selectors import (
     ticket_get_for_owner,
     ticket_list_for_owner,
 )
+from tickets.selectors_cancellations import order_refund_list
+from tickets.services.cancellations import order_cancel_by_buyer
 from tickets.services.holds import LineRequest, hold_create, hold_release
 from tickets.services.orders import order_cancel_unpaid, order_checkout
 
@@ -92,8 +96,8 @@ class OrderOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Order
-        fields = ["code", "status", "event", "currency", "subtotal", "discount", "total", "expires_at", "paid_at",
-                  "created_at", "lines", "payment"]  # fmt: skip
+        fields = ["code", "status", "event", "currency", "subtotal", "discount", "discount_label", "total",
+                  "expires_at", "paid_at", "created_at", "lines", "payment"]  # fmt: skip
 
     def get_lines(self, order) -> list[dict]:
         return [
@@ -108,11 +112,34 @@ class OrderOutput(serializers.ModelSerializer):
         return {"pay_url": f"/api/v1/orders/{order.code}/pay/", "expires_at": order.expires_at}
 
 
+class OrderTicketOutput(TicketOutput):
+    """A ticket on its buyer's order. Once transferred to someone else it is theirs: no QR code here."""
+
+    transferred = serializers.SerializerMethodField()
+
+    class Meta(TicketOutput.Meta):
+        fields = [*TicketOutput.Meta.fields, "transferred"]
+
+    def get_transferred(self, ticket) -> bool:
+        return ticket.holder_id is not None
+
+    def get_qr_payload(self, ticket) -> str | None:
+        return None if ticket.holder_id is not None else super().get_qr_payload(ticket)
+
+    def get_qr_png(self, ticket) -> str | None:
+        return None if ticket.holder_id is not None else super().get_qr_png(ticket)
+
+
 class OrderDetailOutput(OrderOutput):
-    tickets = TicketOutput(many=True, read_only=True)
+    tickets = OrderTicketOutput(many=True, read_only=True)
+    refunds = serializers.SerializerMethodField()
 
     class Meta(OrderOutput.Meta):
-        fields = [*OrderOutput.Meta.fields, "tickets"]
+        fields = [*OrderOutput.Meta.fields, "tickets", "refunds"]
+
+    @extend_schema_field(OrderRefundOutput(many=True))
+    def get_refunds(self, order) -> list[dict]:
+        return OrderRefundOutput(order_refund_list(order=order), many=True).data
 
 
 class HoldCreateApi(APIView):
@@ -196,13 +223,18 @@ class HoldCheckoutApi(APIView):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         hold = hold_get_for_buyer(buyer=request.user, public_id=hold_id)
-        order = order_checkout(
-            hold=hold,
-            buyer=request.user,
-            attendee_names=data.validated_data["attendee_names"],
-            now=timezone.now(),
-            idempotency_key=idempotency_key(request),
-        )
+        try:
+            order = order_checkout(
+                hold=hold,
+                buyer=request.user,
+                attendee_names=data.validated_data["attendee_names"],
+                now=timezone.now(),
+                idempotency_key=idempotency_key(request),
+                promo_code=data.validated_data.get("promo_code", ""),
+                referral_code=data.validated_data.get("referral_code", ""),
+            )
+        except PromoError as exc:  # point at the field the client sent
+            raise type(exc)(exc.message, fields={"promo_code": [exc.message]}) from exc
         order = order_get_for_buyer(buyer=request.user, code=order.code)
         return Response(OrderDetailOutput(order).data, status=status.HTTP_201_CREATED)
 
@@ -228,12 +260,27 @@ class OrderDetailApi(APIView):
 
 
 class OrderCancelApi(APIView):
+    """An unpaid order is abandoned; a paid one is cancelled (all its tickets, or ``tickets``) with the refund
+    its event's policy gives (see ``refund-quote/``). Repeating the same cancellation changes nothing."""
+
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: OrderDetailOutput}, summary="Abandon an order awaiting payment")
+    @extend_schema(request=CancelInput, responses={200: OrderDetailOutput}, summary="Cancel my order or some tickets")
     def post(self, request, code):
         order = order_get_for_buyer(buyer=request.user, code=code)
-        order_cancel_unpaid(order=order, buyer=request.user, now=timezone.now())
+        data = CancelInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        tickets = data.validated_data.get("tickets")
+        if order.status == Order.Status.PENDING and not tickets:
+            order_cancel_unpaid(order=order, buyer=request.user, now=timezone.now())
+        else:
+            order_cancel_by_buyer(
+                order=order,
+                buyer=request.user,
+                ticket_ids=tickets,
+                expected_refund=data.validated_data.get("expected_refund"),
+                now=timezone.now(),
+            )
         return Response(OrderDetailOutput(order_get_for_buyer(buyer=request.user, code=code)).data)
 
 

@@ -1,7 +1,8 @@
 """The one discount an order may carry: a promo code or a referral (never both)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 
@@ -31,3 +32,23 @@ def discount_percent(*, base: Decimal, percent: Decimal) -> Decimal:
 def discount_fixed(*, base: Decimal, amount: Decimal) -> Decimal:
     """A fixed amount off, never more than ``base``."""
     return min(base, money(amount))
+
+
+def discount_spread(*, prices: Sequence[Decimal], amount: Decimal) -> list[Decimal]:
+    """Each price after its share of ``amount`` off, in proportion to the price, to the cent.
+
+    The results add up to ``sum(prices) - amount`` exactly and none is negative, so what a ticket cost is
+    what a partial refund of it gives back.
+    """
+    total = sum(prices, Decimal(0))
+    amount = min(money(amount), total)
+    if not amount:
+        return list(prices)
+    shares = [(price * amount / total).quantize(CENT, rounding=ROUND_DOWN) for price in prices]
+    left = amount - sum(shares, Decimal(0))
+    while left > 0:  # a few cents of rounding, one cent per ticket that still costs something
+        for index, price in enumerate(prices):
+            if left > 0 and price - shares[index] >= CENT:
+                shares[index] += CENT
+                left -= CENT
+    return [price - share for price, share in zip(prices, shares, strict=True)]

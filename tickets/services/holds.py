@@ -12,7 +12,8 @@ from django.db.models import F, Sum
 
 from accounts.models import User
 from events.models import CapacityPool, Event, Seat, TicketType
-from events.pricing import unit_price
+from events.pricing import ticket_type_quotes
+from events.services.pricing import price_changes_record_on_commit
 from tickets import locks
 from tickets.errors import (
     InvalidSelection,
@@ -23,6 +24,7 @@ from tickets.errors import (
     SoldOut,
 )
 from tickets.models import Hold, HoldLine, SeatReservation, Ticket
+from tickets.selectors_promo import promo_code_unlocked_type_ids
 
 HOLD_TTL = timedelta(minutes=getattr(settings, "HOLD_TTL_MINUTES", 10))
 
@@ -34,12 +36,20 @@ class LineRequest:
     seat_ids: tuple[int, ...] = field(default_factory=tuple)
 
 
-def _validate_request(*, buyer: User, event: Event, lines: Sequence[LineRequest], now: datetime, unlock_code: str):
+def _validate_request(
+    *,
+    buyer: User,
+    event: Event,
+    lines: Sequence[LineRequest],
+    now: datetime,
+    unlock_code: str,
+    for_application: bool = False,
+):
     if not buyer.is_verified:
         raise NotVerified()
     if event.status != Event.Status.PUBLISHED or event.ends_at <= now:
         raise SalesClosed()
-    if event.requires_approval:
+    if event.requires_approval and not for_application:
         raise SalesClosed("This event takes applications: the organizer approves each attendee.")
     requested = defaultdict(int)
     seats = defaultdict(list)
@@ -53,12 +63,22 @@ def _validate_request(*, buyer: User, event: Event, lines: Sequence[LineRequest]
     types = {tt.pk: tt for tt in TicketType.objects.filter(event=event, pk__in=requested)}
     if len(types) != len(requested):
         raise InvalidSelection("Some of these tickets do not belong to this event.")
+    promo_unlocked = None
     for pk, quantity in requested.items():
         ticket_type = types[pk]
-        if ticket_type.is_hidden and unlock_code.strip().lower() != ticket_type.unlock_code.lower():
-            raise InvalidSelection("Some of these tickets do not belong to this event.")
-        if (ticket_type.sales_start and now < ticket_type.sales_start) or (
-            ticket_type.sales_end and now >= ticket_type.sales_end
+        # An approved application was checked against visibility and the sales window when it was sent.
+        if (
+            not for_application
+            and ticket_type.is_hidden
+            and unlock_code.strip().lower() != ticket_type.unlock_code.lower()
+        ):
+            if promo_unlocked is None:  # a promo code may reveal hidden types too
+                promo_unlocked = promo_code_unlocked_type_ids(event=event, code=unlock_code, now=now, buyer=buyer)
+            if pk not in promo_unlocked:
+                raise InvalidSelection("Some of these tickets do not belong to this event.")
+        if not for_application and (
+            (ticket_type.sales_start and now < ticket_type.sales_start)
+            or (ticket_type.sales_end and now >= ticket_type.sales_end)
         ):
             raise SalesClosed(f"{ticket_type.name}: not on sale right now.")
         if not ticket_type.min_per_order <= quantity <= ticket_type.max_per_order:
@@ -159,8 +179,13 @@ def hold_create(
     now: datetime,
     unlock_code: str = "",
     idempotency_key: str = "",
+    for_application: bool = False,
 ) -> Hold:
     """Reserve the requested tickets (or seats) for HOLD_TTL at the server's current prices.
+
+    ``for_application`` is for ``application_approve`` only: the organizer's approval stands in for the
+    public sale of an approval-required event (visibility and sales window were checked at application
+    time); limits and capacity are checked as for everyone.
 
     The hold and its lines are written first; the shared capacities and ticket types (the hot rows of
     an onsale) are locked last and held for a few statements until commit.
@@ -173,7 +198,7 @@ def hold_create(
         if existing:
             return existing
     requested, seat_requests, types = _validate_request(
-        buyer=buyer, event=event, lines=lines, now=now, unlock_code=unlock_code
+        buyer=buyer, event=event, lines=lines, now=now, unlock_code=unlock_code, for_application=for_application
     )
     locks.set_lock_timeout()
     if event.max_tickets_per_user:
@@ -182,7 +207,10 @@ def hold_create(
         if already + sum(requested.values()) > event.max_tickets_per_user:
             raise LimitExceeded(f"At most {event.max_tickets_per_user} tickets per person for this event.")
 
-    prices = {pk: unit_price(ticket_type=types[pk], now=now) for pk in requested}
+    # The price is fixed here for the life of the hold (dynamic pricing: events.pricing). A change of the
+    # current price is recorded after commit, outside the locked section below.
+    quotes = ticket_type_quotes(ticket_types=[types[pk] for pk in requested], now=now, starts_at=event.starts_at)
+    prices = {pk: quote.price for pk, quote in quotes.items()}
     hold = Hold.objects.create(
         buyer=buyer,
         event=event,
@@ -233,6 +261,7 @@ def hold_create(
         TicketType.objects.filter(pk=pk).update(held=F("held") + quantity)
     for pk, quantity in pool_demand.items():
         CapacityPool.objects.filter(pk=pk).update(held=F("held") + quantity)
+    price_changes_record_on_commit(event=event, ticket_types=[types[pk] for pk in requested], quotes=quotes, now=now)
     return hold
 
 

@@ -2,18 +2,28 @@
 
 import secrets
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
 
 from accounts.models import User
-from events.models import CapacityPool, TicketType
+from events.models import CapacityPool, Event, TicketType
 from tickets import locks
-from tickets.errors import HoldExpired, InvalidSelection, OrderNotCancellable
+from tickets.errors import HoldExpired, InvalidSelection, OneDiscountOnly, OrderNotCancellable
 from tickets.models import ORDER_CODE_ALPHABET, Hold, Order, OrderLine, SeatReservation, Ticket
+from tickets.services.discounts import Discount, discount_spread
+from tickets.services.promo_codes import (
+    promo_code_quote,
+    promo_redemption_claim_locked,
+    promo_redemption_lock_released,
+    promo_redemption_reclaim_locked,
+    promo_redemption_release_locked,
+)
+from tickets.services.referrals import referral_attach, referral_order_paid, referral_order_refunded, referral_quote
 
 
 def new_serial(*, year: int) -> str:
@@ -26,14 +36,25 @@ def new_serial(*, year: int) -> str:
 
 @transaction.atomic
 def order_checkout(
-    *, hold: Hold, buyer: User, attendee_names: Sequence[str], now: datetime, idempotency_key: str = ""
+    *,
+    hold: Hold,
+    buyer: User,
+    attendee_names: Sequence[str],
+    now: datetime,
+    idempotency_key: str = "",
+    promo_code: str = "",
+    referral_code: str = "",
 ) -> Order:
     """Turn the buyer's active hold into a pending order with one unpaid ticket per person.
 
     The hold's capacity stays reserved for the order until it is paid or expires. A free order
-    is paid at once.
-    Locks: the hold.
-    Raises: HoldExpired, InvalidSelection (wrong number of names).
+    is paid at once. An order carries at most one discount (``OneDiscountOnly``): with ``promo_code``, the
+    code's discount is taken off and one of its uses is claimed; with ``referral_code``, the referral
+    program's discount for a new customer (tickets.services.referrals; ignored when the program is off).
+    Each ticket's price is what it costs after its share of the discount.
+    Locks: the hold, then the promo code (if any), then (free orders) capacity.
+    Raises: HoldExpired, InvalidSelection (wrong number of names), OneDiscountOnly, PromoError subclasses,
+    ReferralInvalid, ReferralSelf, ReferralNotNewCustomer.
     """
     if idempotency_key:
         existing = Order.objects.filter(buyer=buyer, idempotency_key=idempotency_key).first()
@@ -55,6 +76,16 @@ def order_checkout(
     if len(names) != quantity:
         raise InvalidSelection(f"Give a name for each of the {quantity} tickets.")
     names = [name or buyer.name for name in names]
+    if promo_code.strip() and referral_code.strip():
+        raise OneDiscountOnly()
+    promo = None
+    if promo_code.strip():
+        promo = promo_code_quote(event=hold.event, code=promo_code, buyer=buyer, lines=lines, now=now)
+    discount, discounted_type_ids = (promo.discount, promo.eligible_ticket_type_ids) if promo else (None, None)
+    referral = None
+    if referral_code.strip():  # None when the event's program is off: the code is ignored
+        referral = referral_quote(code=referral_code, event=hold.event, buyer=buyer, subtotal=hold.total)
+        discount = referral.discount if referral else None
 
     order = Order.objects.create(
         buyer=buyer,
@@ -62,7 +93,9 @@ def order_checkout(
         hold=hold,
         currency=hold.currency,
         subtotal=hold.total,
-        total=hold.total,
+        discount=discount.amount if discount else 0,
+        discount_label=discount.label[:120] if discount else "",
+        total=hold.total - discount.amount if discount else hold.total,
         expires_at=hold.expires_at,
         idempotency_key=idempotency_key,
     )
@@ -80,6 +113,7 @@ def order_checkout(
     for reservation in SeatReservation.objects.filter(hold=hold).order_by("seat_id"):
         seats[reservation.ticket_type_id].append(reservation)
     tickets, name_iter = [], iter(names)
+    price_iter = iter(_ticket_prices(lines, discount=discount, type_ids=discounted_type_ids))
     for line in lines:
         for index in range(line.quantity):
             reservation = seats[line.ticket_type_id][index] if seats[line.ticket_type_id] else None
@@ -90,7 +124,7 @@ def order_checkout(
                     ticket_type=line.ticket_type,
                     seat_id=reservation.seat_id if reservation else None,
                     attendee_name=next(name_iter),
-                    price=line.unit_price,
+                    price=next(price_iter),
                     serial=new_serial(year=now.year),
                 )
             )
@@ -98,9 +132,28 @@ def order_checkout(
     for ticket in Ticket.objects.filter(order=order, seat__isnull=False):
         SeatReservation.objects.filter(seat_id=ticket.seat_id, hold=hold).update(ticket=ticket)
     Hold.objects.filter(pk=hold.pk).update(status=Hold.Status.CHECKED_OUT)
+    if promo:  # last before capacity: the code's row stays locked until commit
+        promo_redemption_claim_locked(quote=promo, order=order, buyer=buyer, now=now)
+    if referral:
+        referral_attach(quote=referral, order=order)
     if order.total == 0:
         order_mark_paid_locked(order=order, now=now)
     return order
+
+
+def _ticket_prices(lines, *, discount: Discount | None, type_ids: Collection[int] | None) -> list[Decimal]:
+    """One price per ticket, in line order: the unit price less its share of the discount. The discount
+    is spread over the tickets of ``type_ids`` (None: all), so the prices add up to the order's total."""
+    prices = [line.unit_price for line in lines for _ in range(line.quantity)]
+    if discount is None or not discount.amount:
+        return prices
+    types = [line.ticket_type_id for line in lines for _ in range(line.quantity)]
+    eligible = [index for index, pk in enumerate(types) if type_ids is None or pk in type_ids]
+    for index, price in zip(
+        eligible, discount_spread(prices=[prices[i] for i in eligible], amount=discount.amount), strict=True
+    ):
+        prices[index] = price
+    return prices
 
 
 @dataclass(frozen=True)
@@ -143,6 +196,10 @@ def order_mark_paid_locked(*, order: Order, now: datetime) -> PaymentOutcome:
         for pk, quantity in by_pool.items():
             CapacityPool.objects.filter(pk=pk).update(held=F("held") - quantity, sold=F("sold") + quantity)
     else:  # expired or cancelled meanwhile: the capacity went back to sale
+        if Event.objects.filter(pk=order.event_id, status=Event.Status.CANCELLED).exists():
+            # The event was cancelled (its job cancels unpaid orders): nothing to sell, the money goes back.
+            return PaymentOutcome(order=order, newly_paid=False, needs_refund=True)
+        promo_redemption_lock_released(order=order)
         by_type, by_pool = _lock_capacity(order)
         types = TicketType.objects.in_bulk(list(by_type))
         pools = CapacityPool.objects.in_bulk(list(by_pool))
@@ -163,6 +220,7 @@ def order_mark_paid_locked(*, order: Order, now: datetime) -> PaymentOutcome:
                 for t in order.tickets.filter(seat__isnull=False)
             ]
         )
+        promo_redemption_reclaim_locked(order=order, now=now)
         _order_set_paid(order=order, now=now)
     return PaymentOutcome(order=order, newly_paid=True)
 
@@ -177,11 +235,13 @@ def _order_set_paid(*, order: Order, now: datetime) -> None:
 
 def order_after_paid(*, order: Order, now: datetime) -> None:
     """What else happens when an order becomes paid (referral rewards, …). Same transaction, order locked."""
+    referral_order_paid(order=order, now=now)
 
 
 def order_after_refunded(*, order: Order, now: datetime) -> None:
     """What else happens when a paid order is refunded in full (referral rewards revoked, …). Same
     transaction, order locked. Every path that ends an order as refunded calls it once."""
+    referral_order_refunded(order=order, now=now)
 
 
 @transaction.atomic
@@ -227,7 +287,8 @@ def order_mark_refunded(*, order_id: int, now: datetime) -> bool:
 
 
 def _order_release_locked(*, order: Order, status: str, now: datetime) -> None:
-    """Give a pending order's capacity and seats back. The order row is locked by the caller."""
+    """Give a pending order's capacity, seats and promo code use back. The order row is locked by the caller."""
+    promo_redemption_release_locked(order=order, now=now)
     by_type, by_pool = _lock_capacity(order)
     for type_pk, quantity in by_type.items():
         TicketType.objects.filter(pk=type_pk).update(held=F("held") - quantity)

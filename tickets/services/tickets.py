@@ -9,6 +9,7 @@ from accounts.models import User
 from core.errors import DomainError
 from core.services import audit_record
 from tickets.models import Ticket, new_ticket_secret
+from tickets.services.orders import new_serial
 
 
 class TicketNotReissuable(DomainError):
@@ -24,7 +25,8 @@ def ticket_reissue(
     *, ticket: Ticket, actor: User | None, reason: str, now: datetime, attendee_name: str | None = None
 ) -> Ticket:
     """Give a ticket a new code: its version goes up by one, so every earlier QR code answers ``revoked``
-    at the gate (online at once; offline once the scanner refreshes its bundle's revocation list).
+    at the gate (online at once; offline once the scanner refreshes its bundle's revocation list), and a new
+    serial, so the old holder cannot be admitted by typing the serial either.
     Optionally renames the attendee in the same step (a transfer or a name change).
 
     Locks: the ticket.
@@ -33,10 +35,11 @@ def ticket_reissue(
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.status not in (Ticket.Status.VALID, Ticket.Status.UNPAID) or ticket.version >= MAX_VERSION:
         raise TicketNotReissuable()
-    previous = {"version": ticket.version, "attendee_name": ticket.attendee_name}
+    previous = {"version": ticket.version, "attendee_name": ticket.attendee_name, "serial": ticket.serial}
     ticket.version += 1
     ticket.secret = new_ticket_secret()
-    fields = ["version", "secret", "updated_at"]
+    ticket.serial = new_serial(year=now.year)
+    fields = ["version", "secret", "serial", "updated_at"]
     if attendee_name is not None and attendee_name.strip():
         ticket.attendee_name = attendee_name.strip()[:150]
         fields.append("attendee_name")
@@ -48,6 +51,7 @@ def ticket_reissue(
         data={
             "reason": reason,
             "serial": ticket.serial,
+            "previous_serial": previous["serial"],
             "from_version": previous["version"],
             "to_version": ticket.version,
             **({"renamed_from": previous["attendee_name"]} if "attendee_name" in fields else {}),

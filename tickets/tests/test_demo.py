@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from checkin.models import CheckIn
 from events.models import Event, TicketType
-from tickets.models import Order, Ticket
+from tickets.models import Order, PromoCode, Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,3 +29,7 @@ def test_demo_orders_are_consistent_and_seeding_twice_adds_nothing():
     admitted = CheckIn.objects.filter(event=past)
     assert 0 < admitted.count() < past.tickets.count()  # arrivals and some no-shows
     assert set(admitted.values_list("gate", flat=True)) == {"Main entrance", "Side door"}
+
+    summit_code = PromoCode.objects.get(event__slug="django-summit-2027", code="SUMMIT20")
+    assert summit_code.uses == Order.objects.filter(promo_redemption__promo_code=summit_code).count() > 0
+    assert Event.objects.get(slug="neon-nights-festival").referral_enabled

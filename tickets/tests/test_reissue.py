@@ -28,9 +28,11 @@ def test_reissue_revokes_the_old_code_and_the_new_one_is_admitted():
 
     reissued = ticket_reissue(ticket=ticket, actor=ticket.order.buyer, reason="lost phone", now=timezone.now())
 
-    assert reissued.version == 2 and reissued.secret != old_secret
+    assert reissued.version == 2 and reissued.secret != old_secret and reissued.serial != ticket.serial
     now = timezone.now()
     assert code_resolve(event=ticket.event, code=old_code, at=now).reason == Reason.REVOKED
+    assert code_resolve(event=ticket.event, code=ticket.serial, at=now).reason == Reason.INVALID  # old serial
+    assert code_resolve(event=ticket.event, code=reissued.serial, at=now).reason == Reason.OK
     assert code_resolve(event=ticket.event, code=code_of(reissued), at=now).reason == Reason.OK
     entry = AuditLogEntry.objects.get(action="ticket.reissued")
     assert entry.data["from_version"] == 1 and entry.data["to_version"] == 2

@@ -20,7 +20,7 @@ def test_the_sweep_expires_unpaid_orders_and_gives_capacity_back():
     result = expire_holds_and_orders.delay().get()
 
     order.refresh_from_db()
-    assert result == {"holds": 0, "orders": 1}
+    assert result == {"holds": 0, "orders": 1, "applications": 0}
     assert order.status == Order.Status.EXPIRED
     assert TicketType.objects.get(pk=order.lines.get().ticket_type_id).held == 0
 
@@ -32,4 +32,4 @@ def test_the_sweep_leaves_live_orders_alone():
         result = expire_holds_and_orders()
 
     order.refresh_from_db()
-    assert result == {"holds": 0, "orders": 0} and order.status == Order.Status.PENDING
+    assert result == {"holds": 0, "orders": 0, "applications": 0} and order.status == Order.Status.PENDING

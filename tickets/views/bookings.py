@@ -9,6 +9,9 @@ from tickets.files import ticket_filename, ticket_ics, ticket_pdf, ticket_qr_svg
 from tickets.models import Order, Ticket
 from tickets.qr import ticket_qr_png
 from tickets.selectors import order_get_for_buyer, order_list_for_buyer, ticket_get_for_owner, ticket_list_for_owner
+from tickets.selectors_cancellations import order_refund_summary
+from tickets.selectors_transfers import open_transfers_prefetch
+from tickets.views.referrals import share_cards_for
 
 
 class MyTicketsView(LoginRequiredMixin, TemplateView):
@@ -18,8 +21,10 @@ class MyTicketsView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
-        tickets = ticket_list_for_owner(owner=self.request.user).filter(
-            status__in=[Ticket.Status.VALID, Ticket.Status.UNPAID]
+        tickets = (
+            ticket_list_for_owner(owner=self.request.user)
+            .filter(status__in=[Ticket.Status.VALID, Ticket.Status.UNPAID])
+            .prefetch_related(open_transfers_prefetch(now=now))
         )
         upcoming, past = {}, {}
         for ticket in tickets:
@@ -29,6 +34,7 @@ class MyTicketsView(LoginRequiredMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "upcoming": list(upcoming.items()),
             "past": sorted(past.items(), key=lambda item: item[0].starts_at, reverse=True),
+            "share_cards": share_cards_for(self.request, upcoming),
         }
 
 
@@ -53,6 +59,10 @@ class OrderDetailView(LoginRequiredMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "order": order,
             "is_pending": order.status == Order.Status.PENDING,
+            **order_refund_summary(order=order, buyer=self.request.user, now=timezone.now()),
+            "share_card": share_cards_for(self.request, [order.event]).get(order.event_id)
+            if order.status == Order.Status.PAID and order.event.ends_at > timezone.now()
+            else None,
         }
 
 

@@ -17,11 +17,20 @@ from events.selectors.public import event_get_public
 from payments.errors import PaidTooLate, PaymentDeclined
 from payments.models import Payment
 from payments.services.payments import payment_pay_simulated, payment_start, payment_sync
+from tickets.errors import PromoError
 from tickets.forms import AttendeeNamesForm, CardForm
 from tickets.models import Hold, Order
 from tickets.selectors import hold_get_for_buyer, order_get_for_buyer
 from tickets.services.holds import LineRequest, hold_create, hold_release
 from tickets.services.orders import order_checkout
+from tickets.views.checkout_promo import (
+    checkout_promo,
+    checkout_promo_refused,
+    checkout_url,
+    promo_code_from,
+    summary_context,
+)
+from tickets.views.referrals import referral_checkout_context
 
 MAX_QUANTITY = 100
 
@@ -62,7 +71,7 @@ class HoldStartView(LoginRequiredMixin, View):
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect(event_url)
-        return redirect("tickets:checkout", hold_id=hold.public_id)
+        return redirect(checkout_url(hold=hold, event=event, code=request.POST.get("code", "")))
 
 
 class CheckoutView(LoginRequiredMixin, TemplateView):
@@ -88,7 +97,13 @@ class CheckoutView(LoginRequiredMixin, TemplateView):
         data = self.request.POST if self.request.method == "POST" else None
         return AttendeeNamesForm(data, hold=self.hold, buyer_name=self.request.user.name)
 
+    def get_promo(self):
+        source = self.request.POST if self.request.method == "POST" else self.request.GET
+        return checkout_promo(hold=self.hold, buyer=self.request.user, code=promo_code_from(source))
+
     def get_context_data(self, **kwargs):
+        referral = referral_checkout_context(self.request, self.hold)
+        promo = kwargs["promo"] if "promo" in kwargs else self.get_promo()
         lines = list(self.hold.lines.select_related("ticket_type"))
         seats = list(self.hold.seat_reservations.select_related("seat__row__section").order_by("seat_id"))
         return {
@@ -102,14 +117,31 @@ class CheckoutView(LoginRequiredMixin, TemplateView):
             "seats": [reservation.seat for reservation in seats],
             "form": kwargs.get("form") or self.get_form(),
             "seconds_left": max(0, int((self.hold.expires_at - timezone.now()).total_seconds())),
+            "referral": referral,
+            "promo": promo,
+            "summary": summary_context(hold=self.hold, promo=promo, referral=referral),
         }
 
     def post(self, request, *args, **kwargs):
+        if "apply_promo" in request.POST:  # without JavaScript: show the code's effect, keep the typed names
+            names = {key: value for key, value in request.POST.items() if key.startswith("name_")}
+            form = AttendeeNamesForm(initial=names, hold=self.hold, buyer_name=request.user.name)
+            return self.render_to_response(self.get_context_data(form=form))
         form = self.get_form()
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         try:
-            order = order_checkout(hold=self.hold, buyer=request.user, attendee_names=form.names(), now=timezone.now())
+            order = order_checkout(
+                hold=self.hold,
+                buyer=request.user,
+                attendee_names=form.names(),
+                now=timezone.now(),
+                promo_code=promo_code_from(request.POST),
+                referral_code=request.POST.get("referral_code", "")[:40],
+            )
+        except PromoError as exc:
+            promo = checkout_promo_refused(code=promo_code_from(request.POST), error=exc)
+            return self.render_to_response(self.get_context_data(form=form, promo=promo))
         except DomainError as exc:
             form.add_error(None, exc.message)
             return self.render_to_response(self.get_context_data(form=form))

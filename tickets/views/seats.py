@@ -21,6 +21,7 @@ from events.selectors.public import event_get_public
 from tickets.errors import InvalidSelection, LimitExceeded
 from tickets.selectors import seat_map_for_buyer, seat_zones_for_event
 from tickets.services.holds import HOLD_TTL, LineRequest, hold_create
+from tickets.views.checkout_promo import checkout_url
 
 UNLOCK_CODE_MAX_LENGTH = 40
 
@@ -71,7 +72,7 @@ class SeatPickView(LoginRequiredMixin, TemplateView):
         except DomainError as exc:
             selected = frozenset(self._ints(request.POST.getlist("seat")))
             return self.render_to_response(self.get_context_data(error=exc.message, selected=selected))
-        return redirect("tickets:checkout", hold_id=hold.public_id)
+        return redirect(checkout_url(hold=hold, event=self.event, code=self.code))
 
     @staticmethod
     def _ints(values: list[str]) -> list[int]:

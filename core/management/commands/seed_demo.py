@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from events.demo import seed_catalogue
 from tickets.demo import seed_orders
+from tickets.demo_applications import seed_applications
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_ACCOUNTS = [
@@ -45,9 +46,13 @@ class Command(BaseCommand):
             )
         # Outside the block above: bookings and scans run through services with transactions of their own.
         orders = seed_orders(
-            attendee=User.objects.get(email="attendee@demo.test"), gate=User.objects.get(email="gate@demo.test"), now=now
+            attendee=User.objects.get(email="attendee@demo.test"),
+            gate=User.objects.get(email="gate@demo.test"),
+            now=now,
         )
+        applications = seed_applications(now=now)
         self.stdout.write(f"Demo catalogue: {added} new events (re-running adds only what is missing).")
+        self.stdout.write(f"Demo applications: {applications} new, for the approval-required hackathon.")
         self.stdout.write(f"Demo orders: {orders} new orders, check-ins on the past event.")
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000/accounts/login/ with:")
