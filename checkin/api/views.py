@@ -148,11 +148,20 @@ class CheckinVerifyApi(CheckinApi):
         return Response(answer)
 
 
+class GateScanInput(EventInput):
+    """A code presented at a gate: which scan (the device's nonce), where and on which device."""
+
+    scan_id = ScanIdField()
+    gate = CleanCharField(max_length=60, required=False, allow_blank=True, default="")
+    device_id = CleanCharField(max_length=100, required=False, allow_blank=True, default="")
+
+    def scan_values(self) -> dict:
+        return {name: self.validated_data[name] for name in ("code", "gate", "device_id", "scan_id")}
+
+
 class CheckinRedeemApi(CheckinApi):
-    class Input(EventInput):
-        scan_id = ScanIdField()
-        gate = CleanCharField(max_length=60, required=False, allow_blank=True, default="")
-        device_id = CleanCharField(max_length=100, required=False, allow_blank=True, default="")
+    class Input(GateScanInput):
+        pass
 
     @extend_schema(
         request=Input,
@@ -168,24 +177,13 @@ class CheckinRedeemApi(CheckinApi):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         event = event_get_for_scanning(pk=values["event"])
-        outcome = scan_redeem(
-            staff=request.user,
-            event=event,
-            code=values["code"],
-            gate=values["gate"],
-            device_id=values["device_id"],
-            scan_id=values["scan_id"],
-            now=timezone.now(),
-        )
+        outcome = scan_redeem(staff=request.user, event=event, now=timezone.now(), **data.scan_values())
         return Response(outcome.answer(), status=redeem_status(outcome.reason))
 
 
 class CheckinRejectApi(CheckinApi):
-    class Input(EventInput):
-        scan_id = ScanIdField()
+    class Input(GateScanInput):
         reason = serializers.ChoiceField(choices=[choice for choice in Reason.choices if choice[0] != Reason.OK])
-        gate = CleanCharField(max_length=60, required=False, allow_blank=True, default="")
-        device_id = CleanCharField(max_length=100, required=False, allow_blank=True, default="")
 
     @extend_schema(
         request=Input,
@@ -198,14 +196,7 @@ class CheckinRejectApi(CheckinApi):
         values = data.validated_data
         event = event_get_for_scanning(pk=values["event"])
         outcome = scan_reject(
-            staff=request.user,
-            event=event,
-            code=values["code"],
-            gate=values["gate"],
-            device_id=values["device_id"],
-            scan_id=values["scan_id"],
-            reason=values["reason"],
-            now=timezone.now(),
+            staff=request.user, event=event, reason=values["reason"], now=timezone.now(), **data.scan_values()
         )
         return Response(outcome.answer())
 

@@ -10,32 +10,30 @@ Lock order (tickets/locks.py, payments/locks.py): the order → its payments (pk
 ticket types (pk order).
 """
 
-from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from checkin.models import CheckIn
 from core.errors import NotFound
 from core.services import audit_record
-from events.models import CapacityPool, Event, TicketType
+from events.models import Event
 from payments import locks as payment_locks
 from payments.errors import NothingToRefund, RefundExceedsPayment
 from payments.models import Payment, Refund
 from payments.services.refunds import payment_refund_committed, refund_create_locked
-from tickets import locks
 from tickets.errors import CancellationNotAllowed, InvalidSelection, RefundQuoteChanged, TicketAlreadyUsed
-from tickets.models import Application, Hold, Order, SeatReservation, Ticket
+from tickets.models import Application, Hold, Order, Ticket
 from tickets.refund_policy import ZERO, Quote, refund_basis, refund_quote
 from tickets.services.cancellation_emails import event_cancelled_queue, order_cancelled_queue
 from tickets.services.holds import hold_release
-from tickets.services.orders import order_after_refunded, order_cancel_unpaid
+from tickets.services.orders import order_after_refunded, order_cancel_unpaid, tickets_release_locked
 
 KEPT = [Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED]
 GONE = [Ticket.Status.REFUNDED, Ticket.Status.CANCELLED]
@@ -117,29 +115,6 @@ def _refunds_create_locked(
     if left > 0:
         raise RefundExceedsPayment()
     return refunds
-
-
-def _tickets_release_locked(*, order: Order, tickets: Sequence[Ticket], status: str) -> None:
-    """Revoke these valid tickets of a paid order and give their capacity and seats back. The order is
-    locked by the caller; this takes the capacity locks (pools, then ticket types, pk order)."""
-    by_type = defaultdict(int)
-    for ticket in tickets:
-        by_type[ticket.ticket_type_id] += 1
-    by_pool = defaultdict(int)
-    for type_pk, pool_pk in TicketType.objects.filter(pk__in=by_type, pool__isnull=False).values_list("pk", "pool_id"):
-        by_pool[pool_pk] += by_type[type_pk]
-    locks.set_lock_timeout()
-    locks.pools_for_update(ids=by_pool)
-    locks.ticket_types_for_update(ids=by_type)
-    for type_pk, quantity in by_type.items():
-        TicketType.objects.filter(pk=type_pk).update(sold=F("sold") - quantity)
-    for pool_pk, quantity in by_pool.items():
-        CapacityPool.objects.filter(pk=pool_pk).update(sold=F("sold") - quantity)
-    ids = [ticket.pk for ticket in tickets]
-    SeatReservation.objects.filter(ticket_id__in=ids).delete()
-    Ticket.objects.filter(pk__in=ids, order=order, status=Ticket.Status.VALID).update(status=status)
-    for ticket in tickets:
-        ticket.status = status
 
 
 def _order_close_if_empty_locked(*, order: Order, now: datetime) -> bool:
@@ -236,7 +211,7 @@ def order_cancel_by_buyer(
             actor=buyer,
             now=now,
         )
-    _tickets_release_locked(order=order, tickets=selected, status=_ticket_status_after(order))
+    tickets_release_locked(order=order, tickets=selected, status=_ticket_status_after(order))
     closed = _order_close_if_empty_locked(order=order, now=now)
     audit_record(
         actor=buyer,
@@ -295,7 +270,7 @@ def order_refund_by_admin(
             payments=payments, amount=amount, kind=Refund.Kind.ADMIN_PARTIAL, reason=reason, actor=actor, now=now
         )
     if selected:
-        _tickets_release_locked(order=order, tickets=selected, status=_ticket_status_after(order))
+        tickets_release_locked(order=order, tickets=selected, status=_ticket_status_after(order))
     _order_close_if_empty_locked(order=order, now=now)
     audit_record(
         actor=actor,
@@ -348,7 +323,7 @@ def order_close_for_cancelled_event(*, order_id: int, now: datetime) -> str:
         )
     valid = list(order.tickets.filter(status=Ticket.Status.VALID))
     if valid:
-        _tickets_release_locked(order=order, tickets=valid, status=_ticket_status_after(order))
+        tickets_release_locked(order=order, tickets=valid, status=_ticket_status_after(order))
     _order_close_if_empty_locked(order=order, now=now)
     audit_record(
         actor=None,

@@ -264,10 +264,21 @@ def order_mark_refunded(*, order_id: int, now: datetime) -> bool:
     order = Order.objects.select_for_update().get(pk=order_id)
     if order.status != Order.Status.PAID:
         return False
-    valid = order.tickets.filter(status=Ticket.Status.VALID)
+    tickets_release_locked(
+        order=order, tickets=list(order.tickets.filter(status=Ticket.Status.VALID)), status=Ticket.Status.REFUNDED
+    )
+    order.status = Order.Status.REFUNDED
+    order.save(update_fields=["status", "updated_at"])
+    order_after_refunded(order=order, now=now)
+    return True
+
+
+def tickets_release_locked(*, order: Order, tickets: Sequence[Ticket], status: str) -> None:
+    """Revoke these valid tickets of a paid order and give their capacity and seats back. The order is
+    locked by the caller; this takes the capacity locks (pools, then ticket types, pk order)."""
     by_type = defaultdict(int)
-    for type_pk in valid.values_list("ticket_type_id", flat=True):
-        by_type[type_pk] += 1
+    for ticket in tickets:
+        by_type[ticket.ticket_type_id] += 1
     by_pool = defaultdict(int)
     for type_pk, pool_pk in TicketType.objects.filter(pk__in=by_type, pool__isnull=False).values_list("pk", "pool_id"):
         by_pool[pool_pk] += by_type[type_pk]
@@ -278,12 +289,11 @@ def order_mark_refunded(*, order_id: int, now: datetime) -> bool:
         TicketType.objects.filter(pk=type_pk).update(sold=F("sold") - quantity)
     for pool_pk, quantity in by_pool.items():
         CapacityPool.objects.filter(pk=pool_pk).update(sold=F("sold") - quantity)
-    SeatReservation.objects.filter(ticket__order=order).delete()
-    valid.update(status=Ticket.Status.REFUNDED)
-    order.status = Order.Status.REFUNDED
-    order.save(update_fields=["status", "updated_at"])
-    order_after_refunded(order=order, now=now)
-    return True
+    ids = [ticket.pk for ticket in tickets]
+    SeatReservation.objects.filter(ticket_id__in=ids).delete()
+    Ticket.objects.filter(pk__in=ids, order=order, status=Ticket.Status.VALID).update(status=status)
+    for ticket in tickets:
+        ticket.status = status
 
 
 def _order_release_locked(*, order: Order, status: str, now: datetime) -> None:
