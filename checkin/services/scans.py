@@ -2,7 +2,9 @@
 
 Exactly one admission per ticket is the database's job: ``CheckIn.ticket`` is one-to-one, and the insert runs
 in a savepoint, so of any number of concurrent redeems one commits and the others get an IntegrityError and
-answer ``already_used`` with the first admission's time and gate. No row is locked.
+answer ``already_used`` with the first admission's time and gate. The ticket row is locked (NO KEY UPDATE) just
+before admitting, so a cancellation or reissue at the same moment either comes first (no admission) or finds
+the check-in (no cancellation).
 
 Every outcome is stored as a ``Scan`` with the exact answer given. Devices retry: a ``scan_id`` seen before
 returns that stored answer unchanged (``replayed: true``) and records nothing new.
@@ -22,6 +24,7 @@ from checkin.services.answers import redeem_answer, verdict
 from checkin.services.codes import Resolution, code_resolve
 from core.errors import DomainError
 from events.models import Event
+from tickets.models import Ticket
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,16 @@ def scans_sync(*, staff: User, event: Event, scans: Sequence[ScanInput], now: da
     return results
 
 
+def _ticket_lock_unchanged(ticket: Ticket) -> bool:
+    """Lock the ticket row until commit and say whether it is still valid at the version resolved.
+
+    A cancellation or a reissue locks the ticket too, so either it waits for this admission (and then finds
+    the check-in), or this admission waits for it (and then finds the ticket changed): never both.
+    """
+    row = Ticket.objects.select_for_update(no_key=True).filter(pk=ticket.pk).values_list("status", "version").first()
+    return row == (Ticket.Status.VALID, ticket.version)
+
+
 def _replay(previous: Scan, *, staff: User, event: Event) -> ScanOutcome:
     if previous.staff_id != staff.pk or previous.event_id != event.pk:
         raise ScanIdReused(fields={"scan_id": [str(ScanIdReused.default_message)]})
@@ -146,7 +159,9 @@ def _scan_record(
         if device_rejected:
             # The device turned the person away; its verdict is what happened at the gate.
             resolution = replace(resolution, reason=scan.result)
-        elif resolution.admissible:
+        elif resolution.admissible and not _ticket_lock_unchanged(resolution.ticket):
+            resolution = code_resolve(event=event, code=scan.code, at=at)  # cancelled or reissued meanwhile
+        if resolution.admissible:
             try:
                 with transaction.atomic():
                     row = _scan_create(

@@ -134,7 +134,8 @@ def _ticket_status_after(order: Order) -> str:
 
 
 def _selection(order: Order, ticket_ids: Collection[int] | None) -> tuple[list[Ticket], set[int] | None]:
-    tickets = list(order.tickets.order_by("pk"))
+    """The order's tickets, locked (pk order) so a scan at the gate cannot admit one while it is cancelled."""
+    tickets = list(order.tickets.select_for_update(no_key=True).order_by("pk"))
     wanted = {int(pk) for pk in ticket_ids} if ticket_ids else None
     if wanted is not None and not wanted <= {ticket.pk for ticket in tickets}:
         raise InvalidSelection(_("Some of these tickets are not part of this order."))
@@ -156,7 +157,7 @@ def order_cancel_by_buyer(
     The tickets stop working at once; their capacity and seats return to sale; the refund is sent to the
     provider after commit. Submitting the same cancellation again changes nothing (``repeated``). With
     ``expected_refund`` (the amount the buyer was shown) a different amount now is refused.
-    Locks: the order, its payments (pk order), then the tickets' pools and ticket types (pk order).
+    Locks: the order, its tickets, its payments (pk order), then the tickets' pools and ticket types (pk order).
     Raises: NotFound (not the buyer's order), InvalidSelection, TicketAlreadyUsed, CancellationNotAllowed,
     RefundQuoteChanged, Busy.
     """

@@ -63,3 +63,39 @@ def test_two_cancellation_jobs_at_once_refund_every_order_once(race):
     assert sum(result["refunded"] for result in results) == 5
     per_order = sorted(Refund.objects.values_list("payment__order_id", flat=True))
     assert per_order == sorted(order.pk for order in orders)
+
+
+@pytest.mark.parametrize("round_", range(6))
+def test_a_ticket_cancelled_while_it_is_scanned_is_either_admitted_or_refunded_never_both(race, round_):
+    from datetime import timedelta
+
+    from checkin.models import CheckIn, Reason
+    from checkin.services.scans import scan_redeem
+    from checkin.tests.factories import gate_staff
+    from tickets.errors import TicketAlreadyUsed
+    from tickets.models import Ticket
+    from tickets.tests.refund_helpers import refundable_event
+
+    event = refundable_event(policy=[{"hours_before": 1, "percent": 100}], starts_in=timedelta(hours=3))
+    order = paid_order(ticket_type=ticket_type_for(event), quantity=1)
+    ticket = order.tickets.get()
+    staff = gate_staff(event)
+
+    def act(i: int):
+        if i == 0:
+            return order_cancel_by_buyer(order=order, buyer=order.buyer, ticket_ids=[ticket.pk], now=timezone.now())
+        return scan_redeem(
+            staff=staff, event=event, code=ticket.serial, gate="G", device_id="d", scan_id=f"r{round_}",
+            now=timezone.now(),
+        ).reason  # fmt: skip
+
+    cancelled, scanned = race(act, n=2, workers=2)
+
+    ticket.refresh_from_db()
+    admitted = CheckIn.objects.filter(ticket=ticket).exists()
+    assert admitted == (scanned == Reason.OK)
+    assert admitted != (ticket.status == Ticket.Status.REFUNDED)  # exactly one of the two happened
+    if admitted:
+        assert isinstance(cancelled, TicketAlreadyUsed) and not Refund.objects.exists()
+    else:
+        assert scanned == Reason.REFUNDED and Refund.objects.count() == 1
