@@ -14,6 +14,7 @@ import base64
 import binascii
 import struct
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -46,20 +47,25 @@ def _secret() -> bytes:
     return (getattr(settings, "TICKET_SIGNING_SECRET", "") or settings.SECRET_KEY).encode()
 
 
-def event_private_key(event_id: int) -> Ed25519PrivateKey:
+@lru_cache(maxsize=4096)
+def _event_keys(secret: bytes, event_id: int) -> tuple[Ed25519PrivateKey, Ed25519PublicKey, bytes]:
+    """Derive an event's key pair once per process (HKDF and key setup cost more than a signature check).
+    Keyed by the secret too, so rotating it takes effect at once."""
     seed = HKDF(
         algorithm=hashes.SHA256(), length=32, salt=b"eventhorizon/ticket-signing/v1", info=f"event:{event_id}".encode()
-    ).derive(_secret())
-    return Ed25519PrivateKey.from_private_bytes(seed)
+    ).derive(secret)
+    private_key = Ed25519PrivateKey.from_private_bytes(seed)
+    public_key = private_key.public_key()
+    return private_key, public_key, public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def event_private_key(event_id: int) -> Ed25519PrivateKey:
+    return _event_keys(_secret(), event_id)[0]
 
 
 def event_public_key_bytes(event_id: int) -> bytes:
     """The raw 32-byte public key scanners use to verify this event's codes offline."""
-    return (
-        event_private_key(event_id)
-        .public_key()
-        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    )
+    return _event_keys(_secret(), event_id)[2]
 
 
 def event_public_key_b64(event_id: int) -> str:
@@ -94,7 +100,7 @@ def parse_code(code: str) -> tuple[TicketCode, bytes, bytes]:
 def verify_code(code: str) -> TicketCode:
     """Check a code's signature with its event's key. Raises BadCode when it is forged or malformed."""
     parsed, body, signature = parse_code(code)
-    public_key = Ed25519PublicKey.from_public_bytes(event_public_key_bytes(parsed.event_id))
+    public_key = _event_keys(_secret(), parsed.event_id)[1]
     try:
         public_key.verify(signature, body)
     except InvalidSignature as exc:
