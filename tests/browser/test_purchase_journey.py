@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from accounts.tests.factories import UserFactory
 from events.models import TicketType
 from events.tests.factories import TicketTypeFactory
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import expect_image_loaded, sign_in
 from tickets.models import Order, Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,7 +53,8 @@ def test_attendee_buys_two_tickets_and_sees_them_with_qr_codes(page: Page, live_
     expect(page.get_by_text("Chidi Okafor")).to_be_visible()
     qr_codes = page.get_by_role("img", name=re.compile("QR code of ticket"))
     expect(qr_codes).to_have_count(2)
-    assert all(qr_codes.nth(i).evaluate("img => img.complete && img.naturalWidth > 0") for i in range(2))
+    for index in range(2):
+        expect_image_loaded(qr_codes.nth(index))
     screenshot(page, "purchase-my-tickets")
     order = Order.objects.get()
     assert order.status == Order.Status.PAID

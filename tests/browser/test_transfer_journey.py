@@ -9,7 +9,7 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from tests.browser.helpers import sign_in, sign_out
+from tests.browser.helpers import expect_image_loaded, sign_in, sign_out
 from tickets.models import Ticket, TicketTransfer
 from tickets.tests.helpers_transfers import a_ticket
 
@@ -85,8 +85,7 @@ def test_holder_transfers_a_ticket_and_the_recipient_signs_up_and_accepts(page: 
     expect(page.get_by_text("Ben Adeyemi", exact=True)).to_be_visible()
     ticket.refresh_from_db()  # reissued: a new version and a new serial
     qr = page.get_by_role("img", name=f"QR code of ticket {ticket.serial}")
-    expect(qr).to_be_visible()
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+    expect_image_loaded(qr)
     assert qr.get_attribute("src").endswith("?v=2")
     screenshot(page, "transfer-accepted")
     ticket.refresh_from_db()
