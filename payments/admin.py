@@ -1,6 +1,5 @@
 """Moderation of payments. Nothing here edits money by hand: refunds go through payment_refund_full (audited)."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
@@ -8,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_actions import AuditReasonForm, admin_apply_each
 from core.errors import DomainError
 from core.http import client_ip
 from payments.models import Payment, Refund, WebhookEvent
@@ -52,37 +52,25 @@ class RefundInline(admin.TabularInline):
         return False
 
 
-class RefundReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (kept in the audit log)"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 def refund_orders_in_full(model_admin, request, *, orders: list[Order], selected) -> TemplateResponse | None:
     """The "Refund in full" admin action shared by payments and orders: a confirmation page asking for
     a reason, then ``payment_refund_full`` (audited) for each order."""
-    form = RefundReasonForm(request.POST if "apply" in request.POST else None)
+    form = AuditReasonForm.for_request(request)
     if form.is_bound and form.is_valid():
-        refunded, now = 0, timezone.now()
-        for order in orders:
-            try:
-                payment_refund_full(
-                    order=order,
-                    actor=request.user,
-                    reason=form.cleaned_data["reason"],
-                    now=now,
-                    ip_address=client_ip(request),
-                )
-                refunded += 1
-            except DomainError as exc:
-                model_admin.message_user(request, f"{order.code}: {exc.message}", messages.WARNING)
-        if refunded:
-            model_admin.message_user(
-                request,
-                ngettext("%(count)d order is being refunded.", "%(count)d orders are being refunded.", refunded)
-                % {"count": refunded},
-                messages.SUCCESS,
-            )
+        now, ip_address = timezone.now(), client_ip(request)
+        admin_apply_each(
+            model_admin,
+            request,
+            orders,
+            lambda order: payment_refund_full(
+                order=order, actor=request.user, reason=form.cleaned_data["reason"], now=now, ip_address=ip_address
+            ),
+            label=lambda order: order.code,
+            done=lambda count: (
+                ngettext("%(count)d order is being refunded.", "%(count)d orders are being refunded.", count)
+                % {"count": count}
+            ),
+        )
         return None
     kept = [Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED]
     rows = [

@@ -2,7 +2,7 @@
 (approve; decline with a reason on a confirmation page), so each decision is audited and e-mailed."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.errors import DomainError
+from core.admin_actions import admin_apply_each
 from tickets.models import Application, ApplicationAttachment
 from tickets.services.applications import MAX_REASON_LENGTH, application_approve, application_decline
 
@@ -69,41 +69,37 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Approve selected applications"), permissions=["decide"])
     def approve(self, request, queryset):
-        approved, now = 0, timezone.now()
-        for application in queryset.order_by("created_at", "id"):
-            try:
-                application_approve(application=application, actor=request.user, now=now)
-                approved += 1
-            except DomainError as exc:
-                self.message_user(request, f"#{application.pk} {application.name}: {exc.message}", messages.WARNING)
-        if approved:
-            self.message_user(
-                request,
-                ngettext("%(count)d application approved.", "%(count)d applications approved.", approved)
-                % {"count": approved},
-                messages.SUCCESS,
-            )
+        now = timezone.now()
+        admin_apply_each(
+            self,
+            request,
+            queryset.order_by("created_at", "id"),
+            lambda application: application_approve(application=application, actor=request.user, now=now),
+            label=lambda application: f"#{application.pk} {application.name}",
+            done=lambda count: (
+                ngettext("%(count)d application approved.", "%(count)d applications approved.", count)
+                % {"count": count}
+            ),
+        )
 
     @admin.action(description=_("Decline selected applications…"), permissions=["decide"])
     def decline(self, request, queryset):
         form = DeclineReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            declined, now = 0, timezone.now()
-            for application in queryset:
-                try:
-                    application_decline(
-                        application=application, actor=request.user, reason=form.cleaned_data["reason"], now=now
-                    )
-                    declined += 1
-                except DomainError as exc:
-                    self.message_user(request, f"#{application.pk} {application.name}: {exc.message}", messages.WARNING)
-            if declined:
-                self.message_user(
-                    request,
-                    ngettext("%(count)d application declined.", "%(count)d applications declined.", declined)
-                    % {"count": declined},
-                    messages.SUCCESS,
-                )
+            now = timezone.now()
+            admin_apply_each(
+                self,
+                request,
+                queryset,
+                lambda application: application_decline(
+                    application=application, actor=request.user, reason=form.cleaned_data["reason"], now=now
+                ),
+                label=lambda application: f"#{application.pk} {application.name}",
+                done=lambda count: (
+                    ngettext("%(count)d application declined.", "%(count)d applications declined.", count)
+                    % {"count": count}
+                ),
+            )
             return None
         context = {
             **self.admin_site.each_context(request),

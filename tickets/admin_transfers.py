@@ -2,47 +2,38 @@
 asking for a reason, then ``ticket_reissue_by_organizer`` for each ticket: audited, holder e-mailed) and the
 read-only list of transfers. Imported by tickets/admin.py."""
 
-from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.errors import DomainError
+from core.admin_actions import AuditReasonForm, admin_apply_each
 from payments.admin import ReadOnlyAdmin
 from tickets.models import Ticket, TicketTransfer
 from tickets.services.reissues import ticket_reissue_by_organizer
 
 
-class ReissueReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (kept in the audit log)"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 def reissue_tickets(model_admin, request, queryset: QuerySet[Ticket]) -> TemplateResponse | None:
     """Ask for a reason on a confirmation page, then give each selected ticket a new QR code."""
     tickets = list(queryset.select_related("event", "order__buyer", "holder").order_by("pk"))
-    form = ReissueReasonForm(request.POST if "apply" in request.POST else None)
+    form = AuditReasonForm.for_request(request)
     if form.is_bound and form.is_valid():
-        done, now = 0, timezone.now()
-        for ticket in tickets:
-            try:
-                ticket_reissue_by_organizer(
-                    ticket=ticket, actor=request.user, reason=form.cleaned_data["reason"], now=now
-                )
-                done += 1
-            except DomainError as exc:
-                model_admin.message_user(request, f"{ticket.serial}: {exc.message}", messages.WARNING)
-        if done:
-            model_admin.message_user(
-                request,
-                ngettext("%(count)d ticket has a new QR code.", "%(count)d tickets have a new QR code.", done)
-                % {"count": done},
-                messages.SUCCESS,
-            )
+        now = timezone.now()
+        admin_apply_each(
+            model_admin,
+            request,
+            tickets,
+            lambda ticket: ticket_reissue_by_organizer(
+                ticket=ticket, actor=request.user, reason=form.cleaned_data["reason"], now=now
+            ),
+            label=lambda ticket: ticket.serial,
+            done=lambda count: (
+                ngettext("%(count)d ticket has a new QR code.", "%(count)d tickets have a new QR code.", count)
+                % {"count": count}
+            ),
+        )
         return None
     context = {
         **model_admin.admin_site.each_context(request),

@@ -449,3 +449,48 @@ def test_a_missed_payment_deadline_shows_before_the_sweep_runs(client):
 
     assert response.context["pay_url"] == "" and response.context["payment_missed"]
     assert "The payment deadline passed" in response.content.decode()
+
+
+# --- Django admin actions ---------------------------------------------------------------------------------------
+
+
+def test_admin_approves_selected_applications_and_reports_those_it_cannot(client):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    _event, ticket_type = approval_event()
+    pending = application_submitted(ticket_type=ticket_type)
+    declined = application_submitted(ticket_type=ticket_type)
+    application_decline(application=declined, actor=None, reason="Full", now=timezone.now())
+    client.force_login(UserFactory(admin=True))
+
+    response = client.post(
+        reverse("admin:tickets_application_changelist"),
+        {"action": "approve", ACTION_CHECKBOX_NAME: [pending.pk, declined.pk]},
+        follow=True,
+    )
+
+    pending.refresh_from_db()
+    assert pending.status == Application.Status.APPROVED
+    shown = [str(message) for message in response.context["messages"]]
+    assert any("1 application approved" in message for message in shown)
+    assert any(message.startswith(f"#{declined.pk} ") for message in shown)  # the refusal, named
+
+
+def test_admin_declines_with_a_reason_from_the_confirmation_page(client):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    _event, ticket_type = approval_event()
+    application = application_submitted(ticket_type=ticket_type)
+    client.force_login(UserFactory(admin=True))
+    changelist = reverse("admin:tickets_application_changelist")
+    data = {"action": "decline", ACTION_CHECKBOX_NAME: [application.pk]}
+
+    confirm = client.post(changelist, data)
+    empty = client.post(changelist, {**data, "apply": "1", "reason": ""})
+    done = client.post(changelist, {**data, "apply": "1", "reason": "No places left for teams"})
+
+    assert confirm.status_code == 200 and empty.status_code == 200  # asked again, nothing decided
+    assert done.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Application.Status.DECLINED
+    assert application.decline_reason == "No places left for teams"
