@@ -26,11 +26,11 @@ from tickets.services.promo_codes import (
     promo_code_create,
     promo_code_deactivate,
     promo_code_delete,
-    promo_code_quote,
     promo_code_reactivate,
     promo_code_update,
     promo_codes_generate,
 )
+from tickets.services.promo_redemptions import promo_code_quote
 
 
 class PromoCodeOutput(serializers.ModelSerializer):

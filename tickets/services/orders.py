@@ -16,7 +16,7 @@ from tickets import locks
 from tickets.errors import HoldExpired, InvalidSelection, OneDiscountOnly, OrderNotCancellable
 from tickets.models import ORDER_CODE_ALPHABET, Hold, Order, OrderLine, SeatReservation, Ticket
 from tickets.services.discounts import Discount, discount_spread
-from tickets.services.promo_codes import (
+from tickets.services.promo_redemptions import (
     promo_code_quote,
     promo_redemption_claim_locked,
     promo_redemption_lock_released,

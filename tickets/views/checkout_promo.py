@@ -22,7 +22,8 @@ from tickets.errors import PromoError
 from tickets.models import PROMO_CODE_MAX_LENGTH, Hold
 from tickets.selectors import hold_get_for_buyer
 from tickets.selectors_promo import promo_code_is_known
-from tickets.services.promo_codes import promo_code_normalise, promo_code_quote
+from tickets.services.promo_codes import promo_code_normalise
+from tickets.services.promo_redemptions import promo_code_quote
 
 PROMO_FIELD = "promo_code"
 
