@@ -213,6 +213,16 @@ def ticket_filename(ticket: Ticket, extension: str) -> str:
     return f"ticket-{ticket.serial}.{extension}"
 
 
+def ticket_attachments(tickets) -> list[dict]:
+    """The e-mail attachments of these tickets as references for the outbox: one PDF per ticket and one
+    calendar entry for the event. ``render_attachment`` renders them when the e-mail is sent (after commit,
+    when the tickets are valid), so nothing slow runs while a transaction holds locks."""
+    attachments = [{"kind": "ticket_pdf", "ticket_id": ticket.pk} for ticket in tickets]
+    if attachments:
+        attachments.append({"kind": "ticket_ics", "ticket_id": attachments[0]["ticket_id"]})
+    return attachments
+
+
 def render_attachment(kind: str, ticket_id: int) -> tuple[str, bytes, str] | None:
     """An e-mail attachment (filename, content, MIME type) for notifications, or None when it no longer applies.
 

@@ -6,6 +6,7 @@ from django.utils import formats, timezone
 
 from notifications.services import email_queue
 from payments.models import Payment, Refund
+from tickets.files import ticket_attachments
 from tickets.models import Order
 
 
@@ -50,12 +51,9 @@ def order_confirmation_queue(*, order_id: int) -> None:
             for ticket in tickets
         ],
     }
-    # One PDF per ticket and one calendar entry for the event, rendered when the e-mail is sent (after commit,
-    # when the tickets are valid), so nothing slow runs here while the order's locks are held.
-    attachments = [{"kind": "ticket_pdf", "ticket_id": ticket.pk} for ticket in tickets]
-    if attachments:
-        attachments.append({"kind": "ticket_ics", "ticket_id": attachments[0]["ticket_id"]})
-    email_queue(to=order.buyer.email, template="order_confirmed", context=context, attachments=attachments)
+    email_queue(
+        to=order.buyer.email, template="order_confirmed", context=context, attachments=ticket_attachments(tickets)
+    )
 
 
 def paid_too_late_queue(*, payment: Payment) -> None:

@@ -21,15 +21,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User, phone_validator
 from core.services import audit_record
 from events.models import Event, TicketType
-from notifications.services import email_queue
 from tickets import locks
 from tickets.attachments import attachments_check
 from tickets.errors import (
@@ -42,6 +39,12 @@ from tickets.errors import (
 )
 from tickets.models import Application, ApplicationAttachment, Hold, Order
 from tickets.selectors_applications import ticket_types_open_for_applications
+from tickets.services.application_emails import (
+    application_approved_queue,
+    application_declined_queue,
+    application_payment_link_queue,
+    application_received_queue,
+)
 from tickets.services.holds import LineRequest, hold_create
 from tickets.services.orders import order_cancel_unpaid, order_checkout
 
@@ -236,7 +239,7 @@ def application_submit(
         data={"event": event.pk, "ticket_type": ticket_type.pk, "places": application.quantity},
         now=now,
     )
-    email_queue(to=applicant.email, template="application_received", context=_email_context(application))
+    application_received_queue(application=application, applicant=applicant)
     return application
 
 
@@ -307,9 +310,9 @@ def application_approve(*, application: Application, actor: User, now: datetime)
         now=now,
     )
     if order.status == Order.Status.PAID:
-        _queue_approved(application=application, applicant=applicant, order=order)
+        application_approved_queue(application=application, applicant=applicant, order=order)
     else:
-        _queue_payment_link(application=application, applicant=applicant, order=order)
+        application_payment_link_queue(application=application, applicant=applicant, order=order)
     return application
 
 
@@ -333,11 +336,7 @@ def application_decline(*, application: Application, actor: User, reason: str, n
     application.save(update_fields=["status", "decline_reason", "decided_by", "decided_at", "updated_at"])
     audit_record(actor=actor, action="application.declined", target=application, data={"reason": reason}, now=now)
     applicant = User.objects.get(pk=application.applicant_id)
-    email_queue(
-        to=applicant.email,
-        template="application_declined",
-        context={**_email_context(application), "reason": reason},
-    )
+    application_declined_queue(application=application, applicant=applicant, reason=reason)
     return application
 
 
@@ -398,50 +397,3 @@ def applications_erase_for_user(*, user: User, now: datetime) -> int:
             attachment.delete()
         erased += 1
     return erased
-
-
-# --- e-mails -----------------------------------------------------------------------------------------------
-
-
-def _email_context(application: Application) -> dict:
-    event = application.event
-    starts = timezone.localtime(event.starts_at, event.tz)
-    return {
-        "name": application.name,
-        "event_title": event.title,
-        "event_starts": f"{formats.date_format(starts, 'DATETIME_FORMAT')} ({event.timezone})",
-        "venue": f"{event.venue.name}, {event.venue.city}" if event.venue_id else "",
-        "ticket_type": application.ticket_type.name,
-        "places": application.quantity,
-        "team_name": application.team_name,
-        "application_url": settings.SITE_URL + reverse("applications:detail", args=[application.pk]),
-    }
-
-
-def _queue_approved(*, application: Application, applicant: User, order: Order) -> None:
-    tickets = list(order.tickets.select_related("ticket_type").order_by("id"))
-    context = {
-        **_email_context(application),
-        "order_code": order.code,
-        "order_url": settings.SITE_URL + reverse("tickets:order_detail", args=[order.code]),
-        "tickets": [{"serial": t.serial, "attendee_name": t.attendee_name} for t in tickets],
-    }
-    # Rendered when the e-mail is sent (after commit), like the order confirmation's.
-    attachments = [{"kind": "ticket_pdf", "ticket_id": ticket.pk} for ticket in tickets]
-    if attachments:
-        attachments.append({"kind": "ticket_ics", "ticket_id": tickets[0].pk})
-    email_queue(to=applicant.email, template="application_approved", context=context, attachments=attachments)
-
-
-def _queue_payment_link(*, application: Application, applicant: User, order: Order) -> None:
-    event = application.event
-    deadline = timezone.localtime(order.expires_at, event.tz)
-    context = {
-        **_email_context(application),
-        "order_code": order.code,
-        "total": order.total,
-        "currency": order.currency,
-        "pay_url": settings.SITE_URL + reverse("tickets:pay", args=[order.code]),
-        "deadline": f"{formats.date_format(deadline, 'DATETIME_FORMAT')} ({event.timezone})",
-    }
-    email_queue(to=applicant.email, template="application_payment_link", context=context)

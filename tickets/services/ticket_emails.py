@@ -7,7 +7,7 @@ from django.utils import formats, timezone
 
 from accounts.models import User
 from notifications.services import email_queue
-from tickets.files import seat_label
+from tickets.files import seat_label, ticket_attachments
 from tickets.models import Ticket, TicketTransfer
 
 
@@ -74,5 +74,4 @@ def ticket_reissued_queue(*, ticket: Ticket, to: User, reason: str, sender_name:
         "sender_name": sender_name,
         "tickets_url": settings.SITE_URL + reverse("tickets:my_tickets"),
     }
-    attachments = [{"kind": "ticket_pdf", "ticket_id": ticket.pk}, {"kind": "ticket_ics", "ticket_id": ticket.pk}]
-    email_queue(to=to.email, template="ticket_reissued", context=context, attachments=attachments)
+    email_queue(to=to.email, template="ticket_reissued", context=context, attachments=ticket_attachments([ticket]))
