@@ -331,66 +331,6 @@ class PriceChange(models.Model):
         return f"{self.ticket_type_id}: {self.previous_price} → {self.price}"
 
 
-class SeatMap(TimeStampedModel):
-    """The seating plan of one event. Duplicating an event copies it."""
-
-    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="seat_map")
-    stage_label = models.CharField(_("stage label"), max_length=40, default="Stage")
-
-    def __str__(self) -> str:
-        return f"Seat map of {self.event}"
-
-
-class SeatSection(models.Model):
-    seat_map = models.ForeignKey(SeatMap, on_delete=models.CASCADE, related_name="sections")
-    name = models.CharField(_("name"), max_length=60)
-    position = models.PositiveSmallIntegerField(default=0)
-    ticket_type = models.ForeignKey(
-        TicketType,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="seat_sections",
-        verbose_name=_("price zone"),
-    )
-
-    class Meta:
-        ordering = ["position", "id"]
-        constraints = [models.UniqueConstraint(fields=["seat_map", "name"], name="seatsection_name_unique")]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class SeatRow(models.Model):
-    section = models.ForeignKey(SeatSection, on_delete=models.CASCADE, related_name="rows")
-    label = models.CharField(_("row"), max_length=10)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "id"]
-        constraints = [models.UniqueConstraint(fields=["section", "label"], name="seatrow_label_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.section} {self.label}"
-
-
-class Seat(models.Model):
-    """One place in a row. A removed seat (an aisle, a pillar) stays as a gap in the drawing."""
-
-    row = models.ForeignKey(SeatRow, on_delete=models.CASCADE, related_name="seats")
-    number = models.PositiveSmallIntegerField(_("number"))
-    position = models.PositiveSmallIntegerField(default=0)
-    is_removed = models.BooleanField(_("removed"), default=False)
-
-    class Meta:
-        ordering = ["position", "id"]
-        constraints = [models.UniqueConstraint(fields=["row", "position"], name="seat_position_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.row}-{self.number}"
-
-
 class EventStaff(TimeStampedModel):
     """Gate staff: a user allowed to check tickets in at one event (SPEC §2)."""
 
@@ -419,3 +359,7 @@ class WishlistItem(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} ♥ {self.event}"
+
+
+# Seat maps live in a module of their own; importing it registers the models.
+from events.models_seating import Seat, SeatMap, SeatRow, SeatSection  # noqa: E402, F401

@@ -5,6 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections
 
+from tickets.services import cancellations
+
 
 @pytest.fixture
 def race():
@@ -33,3 +35,17 @@ def race():
             return list(pool.map(task, range(n)))
 
     return run
+
+
+@pytest.fixture
+def hook_calls(monkeypatch):
+    """Orders passed to the ``order_after_refunded`` hook (the contract: once per fully refunded order)."""
+    calls = []
+    original = cancellations.order_after_refunded
+
+    def spy(*, order, now):
+        calls.append(order.pk)
+        original(order=order, now=now)
+
+    monkeypatch.setattr(cancellations, "order_after_refunded", spy)
+    return calls

@@ -11,6 +11,7 @@ from events.models import Event, TicketType
 from events.tests.factories import EventFactory, TicketTypeFactory
 from payments.services.payments import payment_pay_simulated
 from tickets.models import Order
+from tickets.services.cancellations import order_cancel_by_buyer
 from tickets.services.holds import LineRequest, hold_create
 from tickets.services.orders import order_checkout
 
@@ -64,3 +65,13 @@ def pending_order(*, ticket_type: TicketType, quantity: int = 1, buyer=None) -> 
     buyer, now = buyer or UserFactory(), timezone.now()
     hold = hold_create(buyer=buyer, event=ticket_type.event, lines=[LineRequest(ticket_type.pk, quantity)], now=now)
     return order_checkout(hold=hold, buyer=buyer, attendee_names=["Guest"] * quantity, now=now)
+
+
+def cancel(order, ticket_ids=None, *, buyer=None, now=None, **kwargs):
+    return order_cancel_by_buyer(
+        order=order, buyer=buyer or order.buyer, ticket_ids=ticket_ids, now=now or timezone.now(), **kwargs
+    )
+
+
+def statuses(order):
+    return list(order.tickets.order_by("pk").values_list("status", flat=True))
