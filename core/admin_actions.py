@@ -1,11 +1,12 @@
 """Pieces shared by admin actions that run a service for each selected object (refund, reissue, approve,
-decline): the reason form of their confirmation pages, and the loop that reports each refusal."""
+decline): the reason form and the confirmation page, and the loop that reports each refusal."""
 
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
@@ -48,3 +49,22 @@ def admin_apply_each(
     if count:
         model_admin.message_user(request, done(count), messages.SUCCESS)
     return count
+
+
+def confirmation_page(
+    model_admin, request, *, template: str, action: str, title: str, submit_label: str, selected_ids, form, **extra
+) -> TemplateResponse:
+    """The page that lists what an action is about to change and asks for the reason; ``template`` extends
+    admin/action_confirmation.html. Submitting it runs ``action`` again with ``apply``."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "opts": model_admin.model._meta,
+        "action": action,
+        "submit_label": submit_label,
+        "selected_ids": list(selected_ids),
+        "form": form,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        **extra,
+    }
+    return TemplateResponse(request, template, context)

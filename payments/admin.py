@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin_actions import AuditReasonForm, admin_apply_each
+from core.admin_actions import AuditReasonForm, admin_apply_each, confirmation_page
 from core.errors import DomainError
 from core.http import client_ip
 from payments.models import Payment, Refund, WebhookEvent
@@ -83,16 +83,17 @@ def refund_orders_in_full(model_admin, request, *, orders: list[Order], selected
         }
         for order in orders
     ]
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": _("Refund in full"),
-        "opts": model_admin.model._meta,
-        "rows": rows,
-        "form": form,
-        "queryset": selected,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "admin/payments/refund_in_full.html", context)
+    return confirmation_page(
+        model_admin,
+        request,
+        template="admin/payments/refund_in_full.html",
+        action="refund_in_full",
+        title=_("Refund in full"),
+        submit_label=_("Refund in full"),
+        selected_ids=[item.pk for item in selected],
+        form=form,
+        rows=rows,
+    )
 
 
 @admin.register(Payment)

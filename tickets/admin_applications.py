@@ -3,14 +3,13 @@
 
 from django import forms
 from django.contrib import admin
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin_actions import admin_apply_each
+from core.admin_actions import admin_apply_each, confirmation_page
 from tickets.models import Application, ApplicationAttachment
 from tickets.services.applications import MAX_REASON_LENGTH, application_approve, application_decline
 
@@ -101,13 +100,15 @@ class ApplicationAdmin(admin.ModelAdmin):
                 ),
             )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Decline applications"),
-            "opts": self.model._meta,
-            "applications": list(queryset.select_related("event")),
-            "form": form,
-            "queryset": queryset,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/tickets/application_decline.html", context)
+        applications = list(queryset.select_related("event"))
+        return confirmation_page(
+            self,
+            request,
+            template="admin/tickets/application_decline.html",
+            action="decline",
+            title=_("Decline applications"),
+            submit_label=_("Decline"),
+            selected_ids=[application.pk for application in applications],
+            form=form,
+            applications=applications,
+        )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin_actions import AuditReasonForm, admin_apply_each
+from core.admin_actions import AuditReasonForm, admin_apply_each, confirmation_page
 from payments.admin import ReadOnlyAdmin
 from tickets.models import Ticket, TicketTransfer
 from tickets.services.reissues import ticket_reissue_by_organizer
@@ -35,15 +35,17 @@ def reissue_tickets(model_admin, request, queryset: QuerySet[Ticket]) -> Templat
             ),
         )
         return None
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": _("Reissue tickets"),
-        "opts": model_admin.model._meta,
-        "tickets": tickets,
-        "form": form,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "admin/tickets/reissue.html", context)
+    return confirmation_page(
+        model_admin,
+        request,
+        template="admin/tickets/reissue.html",
+        action="reissue",
+        title=_("Reissue tickets"),
+        submit_label=_("Reissue"),
+        selected_ids=[ticket.pk for ticket in tickets],
+        form=form,
+        tickets=tickets,
+    )
 
 
 class TicketTransferInline(admin.TabularInline):
