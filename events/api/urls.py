@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from events.api import organizer, organizer_ticket_types, views
+from events.api import organizer, organizer_staff, organizer_ticket_types, views
 
 urlpatterns = [
     # Public catalogue
@@ -58,12 +58,12 @@ urlpatterns = [
     ),
     path(
         "organizer/events/<int:pk>/staff/",
-        organizer.OrganizerStaffListApi.as_view(),
+        organizer_staff.OrganizerStaffListApi.as_view(),
         name="api-organizer-staff-list",
     ),
     path(
         "organizer/events/<int:pk>/staff/<int:user_id>/",
-        organizer.OrganizerStaffDetailApi.as_view(),
+        organizer_staff.OrganizerStaffDetailApi.as_view(),
         name="api-organizer-staff",
     ),
     path("organizer/venues/", organizer.OrganizerVenueListApi.as_view(), name="api-organizer-venue-list"),
